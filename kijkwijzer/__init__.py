@@ -1,0 +1,1 @@
+"""The ``kijkwijzer`` command-line tool (entry point: :func:`kijkwijzer.cli.main`)."""

@@ -1,0 +1,5 @@
+"""Allow ``python -m kijkwijzer``."""
+
+from kijkwijzer.cli import main
+
+main()

