@@ -83,6 +83,20 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def _env_value(raw: str) -> object:
+    """Keep scalars as strings (pydantic coerces them to the field's type) but allow YAML lists/maps.
+
+    Parsing scalars as YAML would turn a hash like ``000…`` into the integer 0.
+    """
+    try:
+        parsed = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return raw
+    if parsed is None or isinstance(parsed, (list, dict)):
+        return parsed
+    return raw
+
+
 def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     for name, raw in environ.items():
@@ -92,10 +106,7 @@ def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
         node = overrides
         for key in keys[:-1]:
             node = node.setdefault(key, {})
-        try:
-            node[keys[-1]] = yaml.safe_load(raw) if raw else raw
-        except yaml.YAMLError:
-            node[keys[-1]] = raw
+        node[keys[-1]] = _env_value(raw)
     return overrides
 
 

@@ -8,15 +8,17 @@ partial cache is detected instead of producing silent garbage.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ModelMissingError
-from pipeline.fsutil import atomic_write_text, private_dir
+from pipeline.fsutil import FILE_MODE, atomic_write_text, private_dir
 from pipeline.settings import Settings
 from pipeline.types import ModelIdentity
 
@@ -77,6 +79,8 @@ def _assemble_default(cache_dir: Path, expected_sha256: str) -> Path:
         )
     for name in _SIDE_FILES:
         shutil.copyfile(part1 / name, target / name)
+        os.chmod(target / name, FILE_MODE)
+    os.chmod(partial, FILE_MODE)
     partial.replace(model_bin)
     return target
 
@@ -88,10 +92,9 @@ def _identity_of(directory: Path, name: str) -> ModelIdentity:
     if marker.is_file() and marker.stat().st_mtime >= model_bin.stat().st_mtime:
         return ModelIdentity(name=name, sha256=marker.read_text().strip())
     digest = sha256_file(model_bin)
-    try:
+    # A read-only model directory is fine; we just hash again next time.
+    with contextlib.suppress(OSError):
         atomic_write_text(marker, digest + "\n")
-    except OSError:
-        pass  # a read-only model directory is fine; we just hash again next time
     return ModelIdentity(name=name, sha256=digest)
 
 
