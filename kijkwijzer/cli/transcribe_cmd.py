@@ -26,5 +26,5 @@ def transcribe(
     show = audio.duration_s >= settings.asr.progress_min_duration_s
     with audio_progress("transcribing", audio.duration_s, enabled=show) as on_progress:
         transcript = run_transcription(audio, settings, on_progress=on_progress)
-    for path in write_transcript_files(transcript, out):
+    for path in write_transcript_files(transcript, out, settings.asr):
         typer.echo(path)

@@ -7,7 +7,9 @@ form researchers correct by hand and feed back into ``kijkwijzer analyse``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -56,3 +58,40 @@ def to_srt(cues: list[Cue]) -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+_SENTENCE_END = (".", "?", "!", "…")
+
+
+class TimedText(Protocol):
+    """Anything with a start, an end and text: ASR words and aligned words alike."""
+
+    start: float
+    end: float
+    text: str
+
+
+def cues_from_words(
+    words: Sequence[TimedText], max_cue_s: float, max_chars: int, voice: str | None = None
+) -> list[Cue]:
+    """Group timed words (anything with start/end/text) into readable cues.
+
+    Batched Whisper returns ~30 s segments; subtitles and hand correction need
+    cue-sized pieces, so a cue ends at a sentence end or when it grows too long.
+    """
+    cues: list[Cue] = []
+    current: list[TimedText] = []
+    for word in words:
+        if current and (
+            word.end - current[0].start > max_cue_s
+            or len(" ".join(w.text for w in current)) + len(word.text) > max_chars
+        ):
+            cues.append(Cue(current[0].start, current[-1].end, " ".join(w.text for w in current), voice))
+            current = []
+        current.append(word)
+        if word.text.endswith(_SENTENCE_END):
+            cues.append(Cue(current[0].start, current[-1].end, " ".join(w.text for w in current), voice))
+            current = []
+    if current:
+        cues.append(Cue(current[0].start, current[-1].end, " ".join(w.text for w in current), voice))
+    return cues

@@ -33,3 +33,5 @@ class AsrSettings(Section):
     word_timestamps: bool = True
     condition_on_previous_text: bool = False
     progress_min_duration_s: float = Field(30.0, ge=0)
+    subtitle_max_cue_s: float = Field(7.0, gt=0)
+    subtitle_max_chars: int = Field(84, gt=10)
