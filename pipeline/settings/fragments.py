@@ -1,9 +1,65 @@
-"""Settings of the fragments stage."""
+"""Settings of the fragments stage: how candidate video fragments are scored and chosen.
+
+Every weight and window size is here (defaults in ``config/default.yaml``) because what
+is "worth looking at again" is a judgement the researchers tune, not something to hard-code.
+The Dutch wording per theme lives in a data file (``themes_file``), not in code.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
 
 from pipeline.settings.base import Section
 
 
+class KindSettings(Section):
+    """How one kind of moment counts: its weight in the score and the theme it belongs to.
+
+    A kind is an event type, refined for questions and summaries (see
+    ``pipeline.fragments.moments``). ``tone`` says whether the moment went well
+    (``positive``: good practice such as a confirmed summary), is worth a second look
+    (``attention``: a self-answered question), or neither (``neutral``: the client shows
+    emotion). A fragment is marked as going well when its positive weight outweighs its
+    attention weight. ``seed`` says whether this kind may start a fragment on its own;
+    kinds that do not seed still add their weight to a fragment that contains them.
+    """
+
+    theme: str
+    weight: float = Field(ge=0)
+    tone: Literal["positive", "neutral", "attention"] = "neutral"
+    seed: bool = True
+
+
 class FragmentSettings(Section):
-    """Configuration of the fragments stage (filled in by the stage's owner)."""
+    """Configuration of candidate-fragment selection."""
+
+    themes_file: Path | None = None  # None: the bundled pipeline/fragments/themes.nl.yaml
+    context_before_s: float = Field(8.0, ge=0)
+    context_after_s: float = Field(3.0, ge=0)
+    long_event_cap_s: float = Field(20.0, gt=0)  # long events (monologues) show their first part
+    min_length_s: float = Field(15.0, gt=0)
+    widen_after_share: float = Field(0.7, ge=0, le=1)  # of the time added to reach min_length_s
+    max_length_s: float = Field(120.0, gt=0)
+    max_share: float = Field(0.5, gt=0, le=1)  # of the conversation, all fragments together
+    min_count: int = Field(6, ge=1)
+    max_count: int = Field(12, ge=1)
+    merge_gap_s: float = Field(2.0, ge=0)
+    snap_s: float = Field(2.0, ge=0)  # widen edges to a sentence boundary this close
+    theme_repeat_factor: float = Field(0.9, gt=0, le=1)
+    time_bins: int = Field(6, ge=1)
+    time_repeat_factor: float = Field(0.8, gt=0, le=1)
+    min_positive: int = Field(1, ge=0)
+    positive_boost: float = Field(2.0, ge=1)
+    length_penalty: float = Field(1.0, ge=0)  # gain / (length / min_length) ** this
+    reason_min_weight: float = Field(1.0, ge=0)  # lighter moments are not named in a reason
+    long_answer_s: float = Field(8.0, ge=0)  # client answer this long after a feeling question
+    confirm_window_s: float = Field(8.0, ge=0)  # client reply that starts this soon after a summary
+    confirm_words: list[str] = Field(default_factory=list)
+    confirm_first_words: int = Field(4, ge=1)
+    confirm_blockers: list[str] = Field(default_factory=list)
+    group_gap_s: float = Field(3.0, ge=0)
+    fill_theme: str = "gesprek"
+    kinds: dict[str, KindSettings] = Field(default_factory=dict)

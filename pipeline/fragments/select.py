@@ -1,0 +1,307 @@
+"""Choose the candidate fragments: greedy on score, spread over themes and time, within a budget.
+
+How it works, in the order the code does it:
+
+1. Every analysis event becomes part of a scored moment (``moments.py``); each moment
+   that may seed a fragment gets a window with context around it (``windows.py``).
+2. Greedy rounds pick the window with the highest *gain*: the summed weights of the
+   moments it shows that no chosen fragment shows yet, times ``theme_repeat_factor``
+   for every chosen fragment of the same theme, times ``time_repeat_factor`` for every
+   chosen fragment in the same part of the conversation (``time_bins``), times
+   ``positive_boost`` while fewer than ``min_positive`` moments that went well are in.
+3. A window that overlaps (or nearly touches) a chosen fragment is merged with it when
+   the union stays under ``max_length_s``; otherwise it is trimmed to the free time
+   around it, and dropped if that is shorter than ``min_length_s``.
+4. Nothing is added past ``max_count`` fragments or ``max_share`` of the conversation.
+5. If fewer than ``min_count`` were found, fillers are added where the conversation has
+   no fragment yet: first around remaining (low-weight) moments far from the others, then
+   plain windows in the largest empty stretches. The count can stay under ``min_count``
+   only when ``min_count`` fragments of ``min_length_s`` would not fit in
+   ``max_share`` of the conversation (a conversation shorter than about 3 minutes with
+   the defaults), or when there is no room left between the chosen ones.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from pipeline.fragments.clock import clock
+from pipeline.fragments.moments import Moment, find_moments
+from pipeline.fragments.themes import ThemeCatalog, load_themes
+from pipeline.fragments.windows import Window, fit, shown_mask, window_for
+from pipeline.settings import Settings
+from pipeline.settings.fragments import FragmentSettings
+from pipeline.types import Analysis, Conversation, Event, Fragment
+
+MAX_REASON_MOMENTS = 3
+
+
+class _Timeline:
+    """Moments as arrays, so "which moments does this window show" is one vectorised step."""
+
+    def __init__(self, moments: list[Moment]) -> None:
+        self.moments = moments
+        self.starts = np.array([m.start for m in moments], dtype=float)
+        self.ends = np.array([m.end for m in moments], dtype=float)
+        self.weights = np.array([m.weight for m in moments], dtype=float)
+
+    def shown(self, window: Window) -> np.ndarray:
+        """Boolean mask of the moments this window shows (see ``shown_mask``)."""
+        return shown_mask(window, self.starts, self.ends)
+
+
+def _dominant_theme(moments: list[Moment], fallback: str) -> str:
+    totals: dict[str, float] = defaultdict(float)
+    for moment in moments:
+        totals[moment.theme] += moment.weight
+    if not totals or max(totals.values()) <= 0:
+        return fallback
+    return max(totals, key=lambda theme: (totals[theme], max(m.weight for m in moments if m.theme == theme)))
+
+
+def _is_positive(moments: list[Moment]) -> bool:
+    """Whether what went well outweighs what is worth a second look (neutral moments don't count)."""
+    good = sum(m.weight for m in moments if m.tone == "positive")
+    attention = sum(m.weight for m in moments if m.tone == "attention")
+    return good > 0 and good > attention
+
+
+class _Selection:
+    """The fragments chosen so far and the bookkeeping the gain needs."""
+
+    def __init__(self, timeline: _Timeline, duration: float, frag: FragmentSettings) -> None:
+        self.timeline = timeline
+        self.duration = duration
+        self.frag = frag
+        self.budget = frag.max_share * duration
+        # min_count, unless that many shortest fragments would not fit in the budget
+        self.target_count = min(frag.min_count, int(self.budget // min(frag.min_length_s, duration)))
+        self.windows: list[Window] = []
+
+    @property
+    def total(self) -> float:
+        return sum(window.length for window in self.windows)
+
+    def covered(self) -> np.ndarray:
+        mask = np.zeros(len(self.timeline.moments), dtype=bool)
+        for window in self.windows:
+            mask |= self.timeline.shown(window)
+        return mask
+
+    def _moments(self, mask: np.ndarray) -> list[Moment]:
+        return [m for m, shown in zip(self.timeline.moments, mask, strict=True) if shown]
+
+    def describe(self, window: Window) -> tuple[str, bool]:
+        """A window's dominant theme and whether it mainly shows something that went well."""
+        moments = self._moments(self.timeline.shown(window))
+        return _dominant_theme(moments, self.frag.fill_theme), _is_positive(moments)
+
+    def _bin(self, window: Window) -> int:
+        middle = (window.start + window.end) / 2
+        return min(int(middle / (self.duration / self.frag.time_bins)), self.frag.time_bins - 1)
+
+    def plan(self, window: Window) -> list[Window] | None:
+        """The chosen windows after adding this one, or None when it does not fit.
+
+        A window that overlaps or nearly touches chosen ones is merged with them when the
+        union stays short enough; otherwise it is trimmed to the free time around them.
+        """
+        frag = self.frag
+        near = [other for other in self.windows if other.gap(window) < frag.merge_gap_s]
+        if near:
+            merged = window
+            for other in near:
+                merged = merged.union(other)
+            rest = [other for other in self.windows if other not in near]
+            if merged.length <= frag.max_length_s and self._fits(rest + [merged]):
+                return rest + [merged]
+            trimmed = self._trim(window)
+            if trimmed is None:
+                return None
+            window = trimmed
+        planned = [*self.windows, window]
+        return planned if len(planned) <= frag.max_count and self._fits(planned) else None
+
+    def _fits(self, windows: list[Window]) -> bool:
+        """Within the budget, keeping room for the fragments still needed to reach the minimum."""
+        still_needed = max(self.target_count - len(windows), 0)
+        reserve = still_needed * min(self.frag.min_length_s, self.duration)
+        return sum(window.length for window in windows) + reserve <= self.budget + 1e-6
+
+    def gain(self, window: Window, covered: np.ndarray, chosen: list[tuple[str, bool, int]]) -> float:
+        """New weight shown per added second, discounted for themes and times already in.
+
+        The cost is the time the plan adds, so extending a chosen fragment by a few seconds
+        to show one more moment is cheap, and a long window for a light moment is not.
+        """
+        planned = self.plan(window)
+        if planned is None:
+            return 0.0
+        shown = np.zeros_like(covered)
+        for other in planned:
+            if other not in self.windows:
+                shown |= self.timeline.shown(other)
+        base = float(self.timeline.weights[shown & ~covered].sum())
+        if base <= 0:
+            return 0.0
+        added = max(sum(other.length for other in planned) - self.total, 1.0)
+        theme, positive = self.describe(window)
+        frag = self.frag
+        same_theme = sum(1 for other_theme, _, _ in chosen if other_theme == theme)
+        same_bin = sum(1 for _, _, other_bin in chosen if other_bin == self._bin(window))
+        gain = base * frag.theme_repeat_factor**same_theme * frag.time_repeat_factor**same_bin
+        gain /= (added / frag.min_length_s) ** frag.length_penalty
+        if positive and sum(1 for _, good, _ in chosen if good) < frag.min_positive:
+            gain *= frag.positive_boost
+        return gain
+
+    def summary(self) -> list[tuple[str, bool, int]]:
+        """(theme, positive, time bin) of every chosen window."""
+        return [(*self.describe(window), self._bin(window)) for window in self.windows]
+
+    def place(self, window: Window) -> bool:
+        """Add a window as planned; False when it does not fit."""
+        planned = self.plan(window)
+        if planned is None:
+            return False
+        self.windows = planned
+        return True
+
+    def _trim(self, window: Window) -> Window | None:
+        """The longest part of ``window`` that no chosen fragment covers, if long enough."""
+        pieces = [window]
+        for other in self.windows:
+            next_pieces = []
+            for piece in pieces:
+                if other.gap(piece) >= 0:
+                    next_pieces.append(piece)
+                    continue
+                if piece.start < other.start:
+                    next_pieces.append(Window(piece.start, other.start))
+                if other.end < piece.end:
+                    next_pieces.append(Window(other.end, piece.end))
+            pieces = next_pieces
+        best = max(pieces, key=lambda piece: piece.length, default=None)
+        if best is None or best.length < min(self.frag.min_length_s, self.duration):
+            return None
+        return best
+
+    def empty_stretches(self) -> list[Window]:
+        """Stretches without a fragment, longest first."""
+        edges = sorted(self.windows, key=lambda window: window.start)
+        stretches, cursor = [], 0.0
+        for window in edges:
+            stretches.append(Window(cursor, window.start))
+            cursor = window.end
+        stretches.append(Window(cursor, self.duration))
+        return sorted(stretches, key=lambda stretch: -stretch.length)
+
+
+def _fill(selection: _Selection, sentences_fit: list[Window]) -> None:
+    """Add fillers until ``min_count`` is reached, far from what is already chosen."""
+    frag = selection.frag
+    while len(selection.windows) < selection.target_count:
+        if selection.total + min(frag.min_length_s, selection.duration) > selection.budget + 1e-6:
+            return
+        room = [
+            window
+            for window in sentences_fit
+            if all(other.gap(window) >= frag.merge_gap_s for other in selection.windows)
+        ]
+        if room:
+            best = max(
+                room,
+                key=lambda window: min((abs(window.start - o.start) for o in selection.windows), default=0),
+            )
+            sentences_fit.remove(best)
+        else:
+            stretch = selection.empty_stretches()[0]
+            if stretch.length < frag.min_length_s + 2 * frag.merge_gap_s:
+                return
+            middle = (stretch.start + stretch.end) / 2
+            best = fit(middle, middle, selection.duration, frag)
+        if not selection.place(best):
+            return
+
+
+def _same_span(a: Moment, b: Moment) -> bool:
+    """Two labels on one stretch (a feeling question that is also the feedback request)."""
+    a_end, b_end = a.events[-1].end, b.events[-1].end
+    overlap = min(a_end, b_end) - max(a.start, b.start)
+    return overlap >= 0.8 * min(a_end - a.start, b_end - b.start)
+
+
+def _reason(
+    window: Window, moments: list[Moment], positive: bool, frag: FragmentSettings, catalog: ThemeCatalog
+) -> str:
+    """Dutch, observational: which moments this fragment shows, with their times."""
+    named: list[Moment] = []
+    for moment in sorted(moments, key=lambda m: -m.weight):
+        if moment.weight < frag.reason_min_weight or any(_same_span(moment, other) for other in named):
+            continue
+        named.append(moment)
+    if not named:
+        return f"{catalog.reason_intro} {catalog.fill_reason}."
+    by_kind: dict[str, list[Moment]] = defaultdict(list)
+    for moment in sorted(named[:MAX_REASON_MOMENTS], key=lambda m: m.start):
+        by_kind[moment.kind].append(moment)
+    parts = [
+        f"{catalog.kinds[kind]} ({', '.join(clock(max(m.start, window.start)) for m in group)})"
+        for kind, group in by_kind.items()
+    ]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
+    intro = catalog.positive_reason_intro if positive else catalog.reason_intro
+    return f"{intro} {listed}."
+
+
+def _events_shown(window: Window, events: list[Event]) -> list[str]:
+    return [event.id for event in events if window.shows(event.start, event.end)]
+
+
+def select_fragments(analysis: Analysis, conversation: Conversation, settings: Settings) -> list[Fragment]:
+    """Choose 6-12 candidate fragments for the reflection talk, in time order (see module doc)."""
+    frag = settings.fragments
+    catalog = load_themes(settings)
+    duration = conversation.duration_s
+    if duration <= 0 or frag.max_share * duration < min(frag.min_length_s, duration):
+        return []
+    sentences = conversation.sentences()
+    timeline = _Timeline(find_moments(analysis, conversation, settings))
+    selection = _Selection(timeline, duration, frag)
+
+    pool = [window_for(m, sentences, duration, frag) for m in timeline.moments if m.seed]
+    while pool:
+        covered, chosen = selection.covered(), selection.summary()
+        gains = [selection.gain(window, covered, chosen) for window in pool]
+        best = int(np.argmax(gains))
+        if gains[best] <= 0:
+            break
+        selection.place(pool.pop(best))
+
+    fillers = [
+        fit(m.start - frag.context_before_s, m.start, duration, frag)
+        for m, shown in zip(timeline.moments, selection.covered(), strict=True)
+        if not shown
+    ]
+    _fill(selection, fillers)
+
+    fragments = []
+    for window in sorted(selection.windows, key=lambda window: window.start):
+        moments = [m for m, shown in zip(timeline.moments, timeline.shown(window), strict=True) if shown]
+        theme, positive = _dominant_theme(moments, frag.fill_theme), _is_positive(moments)
+        questions = catalog.themes[theme].positive_questions if positive else catalog.themes[theme].questions
+        fragments.append(
+            Fragment(
+                start=window.start,
+                end=window.end,
+                theme=theme,
+                reason=_reason(window, moments, positive, frag, catalog),
+                event_ids=_events_shown(window, analysis.events),
+                questions=list(questions),
+                score=round(sum(m.weight for m in moments), 2),
+                positive=positive,
+            )
+        )
+    return fragments

@@ -1,0 +1,153 @@
+"""Build a Conversation (and reference events) from a sample's ground-truth JSON.
+
+The sheet tests need a realistic conversation without running ASR and diarisation, so
+they take the scripted timeline of ``sample_media/gesprek_tts.json``: its utterances are
+the turns and its labelled sentences the sentences. Word times are spread evenly over each
+sentence, which is close enough for pauses and talk time at sentence resolution.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pipeline.types import Analysis, Conversation, Event, Sentence, Speaker, TimedWord, Turn
+
+REPO = Path(__file__).resolve().parents[1]
+TTS_TRUTH = REPO / "sample_media" / "gesprek_tts.json"
+TTS_MEDIA = REPO / "sample_media" / "gesprek_tts.mp4"
+MOMENTS_OF_INTEREST = (
+    "self_answered",
+    "stacked",
+    "summary",
+    "agenda",
+    "feedback_request",
+    "emotion",
+    "resistance",
+)
+SPEAKER_IDS = {"klantmanager": "SPEAKER_00", "client": "SPEAKER_01"}
+
+
+def load_truth(path: Path = TTS_TRUTH) -> dict[str, Any]:
+    """The ground-truth document."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _words(text: str, start: float, end: float, speaker: str) -> list[TimedWord]:
+    tokens = text.split()
+    step = (end - start) / max(len(tokens), 1)
+    return [
+        TimedWord(
+            start=round(start + i * step, 3),
+            end=round(start + (i + 1) * step, 3),
+            text=token,
+            speaker=speaker,
+        )
+        for i, token in enumerate(tokens)
+    ]
+
+
+def conversation_from_truth(truth: dict[str, Any]) -> Conversation:
+    """Turns and sentences exactly as scripted, with speaker roles."""
+    turns: list[Turn] = []
+    sentence_index = 0
+    for turn_index, utterance in enumerate(truth["utterances"]):
+        role = utterance["role"] if utterance["role"] in ("klantmanager", "client") else "other"
+        speaker = SPEAKER_IDS.get(role, f"SPEAKER_{role}")
+        sentences, words = [], []
+        for item in utterance["sentences"]:
+            sentences.append(
+                Sentence(
+                    index=sentence_index,
+                    turn_index=turn_index,
+                    start=item["start"],
+                    end=item["end"],
+                    text=item["text"],
+                    speaker=speaker,
+                    role=role,
+                )
+            )
+            words += _words(item["text"], item["start"], item["end"], speaker)
+            sentence_index += 1
+        turns.append(
+            Turn(
+                index=turn_index,
+                speaker=speaker,
+                role=role,
+                label=role,
+                start=utterance["start"],
+                end=utterance["end"],
+                text=utterance["text"],
+                words=words,
+                sentences=sentences,
+            )
+        )
+    talk: dict[str, float] = {}
+    for turn in turns:
+        talk[turn.speaker] = talk.get(turn.speaker, 0.0) + turn.end - turn.start
+    speakers = [
+        Speaker(id=speaker, role=role, label=role, talk_time_s=round(talk.get(speaker, 0.0), 3))
+        for role, speaker in SPEAKER_IDS.items()
+    ]
+    return Conversation(duration_s=truth["duration_s"], speakers=speakers, turns=turns)
+
+
+def analysis_from_truth(truth: dict[str, Any], conversation: Conversation) -> Analysis:
+    """Events straight from the labels: what a perfect analysis would report."""
+    events: list[Event] = []
+    label_types = (
+        "summary",
+        "agenda",
+        "goal",
+        "metacommunication",
+        "feedback_request",
+        "emotion",
+        "resistance",
+        "advice",
+    )
+    for turn in conversation.turns:
+        labelled = truth["utterances"][turn.index]["sentences"]
+        for sentence, item in zip(turn.sentences, labelled, strict=True):
+            labels = item["labels"]
+            common = {
+                "speaker_role": turn.role,
+                "start": sentence.start,
+                "end": sentence.end,
+                "text": sentence.text,
+                "turn_index": turn.index,
+                "sentence_index": sentence.index,
+            }
+            if labels["question"]:
+                events.append(
+                    Event(
+                        id=f"e{len(events) + 1}",
+                        type="question",
+                        form=labels["form"],
+                        focus=labels["focus"],
+                        stacked=labels["stacked"],
+                        self_answered=labels["self_answered"],
+                        **common,
+                    )
+                )
+            for kind in label_types:
+                if labels[kind]:
+                    events.append(Event(id=f"e{len(events) + 1}", type=kind, **common))
+    for moment in truth["moments"]:
+        if moment["type"] in ("monologue", "ping_pong"):
+            role = "klantmanager" if moment["type"] == "monologue" else None
+            events.append(
+                Event(
+                    id=f"e{len(events) + 1}",
+                    type=moment["type"],
+                    speaker_role=role,
+                    start=moment["start"],
+                    end=moment["end"],
+                )
+            )
+    return Analysis(events=events, metrics={})
+
+
+def moments_of_interest(truth: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ground-truth moments the fragments must cover (issue 5 acceptance)."""
+    return [moment for moment in truth["moments"] if moment["type"] in MOMENTS_OF_INTEREST]
