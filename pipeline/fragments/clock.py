@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def clock(seconds: float) -> str:
     """Format seconds from the start of the recording as m:ss or h:mm:ss."""
-    total = max(0, int(round(seconds)))
+    total = max(0, round(seconds))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:

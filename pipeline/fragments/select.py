@@ -115,8 +115,8 @@ class _Selection:
             for other in near:
                 merged = merged.union(other)
             rest = [other for other in self.windows if other not in near]
-            if merged.length <= frag.max_length_s and self._fits(rest + [merged]):
-                return rest + [merged]
+            if merged.length <= frag.max_length_s and self._fits([*rest, merged]):
+                return [*rest, merged]
             trimmed = self._trim(window)
             if trimmed is None:
                 return None
