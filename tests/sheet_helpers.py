@@ -151,3 +151,57 @@ def analysis_from_truth(truth: dict[str, Any], conversation: Conversation) -> An
 def moments_of_interest(truth: dict[str, Any]) -> list[dict[str, Any]]:
     """The ground-truth moments the fragments must cover (issue 5 acceptance)."""
     return [moment for moment in truth["moments"] if moment["type"] in MOMENTS_OF_INTEREST]
+
+
+def synthetic_conversation(duration_s: float, turn_s: float = 5.0, gap_s: float = 0.6) -> Conversation:
+    """Alternating klantmanager/client turns of one sentence each, filling ``duration_s``."""
+    turns: list[Turn] = []
+    cursor, index = 0.5, 0
+    while cursor + turn_s <= duration_s - 0.5:
+        role = "klantmanager" if index % 2 == 0 else "client"
+        speaker = SPEAKER_IDS[role]
+        text = f"Zin nummer {index} van de {role}."
+        sentence = Sentence(
+            index=index,
+            turn_index=index,
+            start=cursor,
+            end=cursor + turn_s,
+            text=text,
+            speaker=speaker,
+            role=role,
+        )
+        turns.append(
+            Turn(
+                index=index,
+                speaker=speaker,
+                role=role,
+                label=role,
+                start=cursor,
+                end=cursor + turn_s,
+                text=text,
+                words=_words(text, cursor, cursor + turn_s, speaker),
+                sentences=[sentence],
+            )
+        )
+        cursor += turn_s + gap_s
+        index += 1
+    speakers = [Speaker(id=speaker, role=role, label=role) for role, speaker in SPEAKER_IDS.items()]
+    return Conversation(duration_s=duration_s, speakers=speakers, turns=turns)
+
+
+def event_at(
+    conversation: Conversation, turn_index: int, event_type: str, number: int, **fields: Any
+) -> Event:
+    """An event on one turn's sentence of a synthetic conversation."""
+    turn = conversation.turns[turn_index]
+    return Event(
+        id=f"e{number}",
+        type=event_type,
+        speaker_role=fields.pop("speaker_role", turn.role),
+        start=turn.start,
+        end=turn.end,
+        text=turn.text,
+        turn_index=turn.index,
+        sentence_index=turn.sentences[0].index,
+        **fields,
+    )

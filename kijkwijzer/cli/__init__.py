@@ -14,6 +14,7 @@ import traceback
 import click
 
 from kijkwijzer.cli import (  # noqa: F401  (imports register the commands)
+    intentions_cmd,
     transcribe_cmd,
 )
 from kijkwijzer.cli.app import app, state

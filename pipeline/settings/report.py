@@ -1,9 +1,39 @@
-"""Settings of the report stage."""
+"""Settings of the report stage (the Dutch prep sheet) and of the intentions it follows.
+
+The sheet's wording lives in data files (``texts_file``, ``intentions.metrics_file``) so a
+researcher can rephrase it without touching code; this section only points to them and
+holds the numbers.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
 
 from pipeline.settings.base import Section
 
 
+class IntentionSettings(Section):
+    """Where intentions and per-recording metric values are kept, and how metrics are computed."""
+
+    folder: str = "intentions"  # under the data root: <root>/<folder>/<klantmanager>/
+    metrics_file: Path | None = None  # None: bundled pipeline/intentions/metrics.nl.yaml
+    opening_s: float = Field(180.0, gt=0)  # "agenda at the start" means within this many seconds
+    per_minutes: float = Field(10.0, gt=0)  # counts are compared per this many minutes
+    trend_points: int = Field(8, ge=2)  # most recent recordings in the sparkline
+
+
 class ReportSettings(Section):
-    """Configuration of the report stage (filled in by the stage's owner)."""
+    """Configuration of the prep sheet."""
+
+    texts_file: Path | None = None  # None: bundled pipeline/report/templates/texts.nl.yaml
+    pdf: bool = True
+    chromium: str = "chromium"  # Debian package `chromium`; the PDF is printed by it, headless
+    pdf_timeout_s: float = Field(120.0, gt=0)
+    excerpt_max_sentences: int = Field(14, ge=1)  # per fragment; the video shows the rest
+    closing_prompts: int = Field(4, ge=3, le=5)
+    timeline_width: int = Field(960, ge=300)
+    # media_href with one of these extensions gets a <video> player, anything else <audio>
+    video_extensions: list[str] = Field(default_factory=lambda: ["mp4", "m4v", "mov", "mkv", "webm", "avi"])
+    intentions: IntentionSettings = IntentionSettings()

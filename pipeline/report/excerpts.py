@@ -1,0 +1,102 @@
+"""Transcript excerpts for a fragment: who said what, with short tags on the detected moments.
+
+The text is untrusted (it is whatever was said, then recognised); it stays plain data here
+and the templates escape it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.fragments import clock
+from pipeline.types import Conversation, Event, Fragment, Sentence
+
+
+@dataclass
+class Line:
+    """One sentence of the excerpt with its tags."""
+
+    start: float
+    text: str
+    marks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    """Consecutive sentences of one speaker inside a fragment."""
+
+    role: str
+    label: str
+    start: float
+    clock: str
+    lines: list[Line] = field(default_factory=list)
+
+
+def _mark_keys(event: Event) -> list[str]:
+    """Tag keys (see ``marks`` in the texts file) for one event."""
+    if event.type != "question":
+        return [event.type]
+    if event.speaker_role != "klantmanager":
+        return []
+    keys = [{"open": "question_open", "closed": "question_closed"}.get(event.form or "", "question")]
+    if event.focus == "feeling":
+        keys.append("feeling")
+    if event.stacked:
+        keys.append("stacked")
+    if event.self_answered:
+        keys.append("self_answered")
+    return keys
+
+
+def _events_in(sentence: Sentence, events: list[Event]) -> list[Event]:
+    """Events that sit in this sentence: by index when the detector gave one, else by time."""
+    found = []
+    for event in events:
+        if event.type in ("monologue", "ping_pong", "interruption"):
+            continue  # stretches, not sentences: the fragment's reason names them
+        if event.sentence_index is not None:
+            if event.sentence_index == sentence.index:
+                found.append(event)
+            continue
+        overlap = min(event.end, sentence.end) - max(event.start, sentence.start)
+        if overlap >= 0.5 * max(min(event.end - event.start, sentence.end - sentence.start), 1e-6):
+            found.append(event)
+    return found
+
+
+def excerpt(
+    fragment: Fragment,
+    conversation: Conversation,
+    events: list[Event],
+    role_labels: dict[str, str],
+    mark_labels: dict[str, str],
+    max_sentences: int,
+) -> tuple[list[Block], bool]:
+    """The fragment's sentences grouped by speaker, and whether some were left out."""
+    shown_events = [event for event in events if event.id in set(fragment.event_ids)]
+    sentences = [
+        s for s in conversation.sentences() if fragment.start <= (s.start + s.end) / 2 <= fragment.end
+    ]
+    truncated = len(sentences) > max_sentences
+    blocks: list[Block] = []
+    for sentence in sentences[:max_sentences]:
+        marks: list[str] = []
+        for event in _events_in(sentence, shown_events):
+            for key in _mark_keys(event):
+                label = mark_labels.get(key)
+                if label and label not in marks:
+                    marks.append(label)
+        line = Line(start=sentence.start, text=sentence.text, marks=marks)
+        if blocks and blocks[-1].role == sentence.role and blocks[-1].label == role_labels.get(sentence.role):
+            blocks[-1].lines.append(line)
+            continue
+        blocks.append(
+            Block(
+                role=sentence.role,
+                label=role_labels.get(sentence.role, sentence.role),
+                start=sentence.start,
+                clock=clock(sentence.start),
+                lines=[line],
+            )
+        )
+    return blocks, truncated

@@ -1,0 +1,274 @@
+"""Write the reflection prep sheet: sheet.html, sheet.md, sheet.pdf and fragments.json.
+
+The HTML is one self-contained file (inline CSS, SVG and a few lines of script; no
+network, no CDN) that works from ``file://`` with the recording next to it. The Markdown
+carries the same content for people who read in a text editor or import it elsewhere, and
+the PDF is Chromium's print of the HTML. All wording comes from the texts file and the
+themes file; transcript text is untrusted and always escaped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from pipeline.errors import ConfigError
+from pipeline.fragments import ThemeCatalog, clock, load_themes
+from pipeline.fsutil import atomic_write_text, private_dir
+from pipeline.intentions import History, load_metric_catalog
+from pipeline.report import svg
+from pipeline.report.excerpts import Block, excerpt
+from pipeline.report.overview import Overview, build_overview
+from pipeline.report.pdf import print_pdf
+from pipeline.report.since import SinceRow, format_date, since_rows
+from pipeline.settings import Settings
+from pipeline.types import Analysis, Conversation, Fragment
+
+TEMPLATES = Path(__file__).with_name("templates")
+BUNDLED_TEXTS = TEMPLATES / "texts.nl.yaml"
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
+
+
+@dataclass
+class FragmentView:
+    """A fragment with everything the templates show for it."""
+
+    number: int
+    fragment: Fragment
+    theme_title: str
+    range: str
+    blocks: list[Block]
+    truncated: bool
+
+
+@lru_cache(maxsize=8)
+def _load_texts(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read the sheet texts: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the sheet texts must be a mapping")
+    return data
+
+
+def load_texts(settings: Settings) -> dict[str, Any]:
+    """The configured sheet texts, or the bundled Dutch ones."""
+    configured = settings.report.texts_file
+    return _load_texts(settings.resolve(configured) if configured is not None else BUNDLED_TEXTS)
+
+
+def md_escape(value: object) -> str:
+    """Make untrusted text inert in Markdown: no HTML, links, emphasis or table breaks."""
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    env.filters["clock"] = clock
+    return env
+
+
+def _render(name: str, context: dict[str, Any]) -> str:
+    try:
+        return _environment().get_template(name).render(**context)
+    except jinja2.UndefinedError as exc:
+        raise ConfigError(f"sheet texts: missing text ({exc.message}); compare with {BUNDLED_TEXTS}") from exc
+
+
+def _duration_text(seconds: float, texts: dict[str, Any]) -> str:
+    minutes = round(seconds / 60)
+    if minutes >= 2:
+        return texts["glance"]["minutes"].format(value=minutes)
+    return clock(seconds)
+
+
+def closing_prompts(fragments: list[Fragment], texts: dict[str, Any], count: int) -> list[str]:
+    """Prompts for the themes among the fragments first (in order), then general ones."""
+    by_theme = texts["prompts"]["by_theme"]
+    prompts: list[str] = []
+    for fragment in fragments:
+        prompt = by_theme.get(fragment.theme)
+        if prompt and prompt not in prompts:
+            prompts.append(prompt)
+    general = list(texts["prompts"]["general"])
+    # keep room for at least two general prompts: one about what went well, one to take along
+    themed = prompts[: max(count - 2, 1)]
+    return themed + general[: count - len(themed)]
+
+
+def _fragment_views(
+    fragments: list[Fragment],
+    conversation: Conversation,
+    analysis: Analysis,
+    texts: dict[str, Any],
+    themes: ThemeCatalog,
+    settings: Settings,
+) -> list[FragmentView]:
+    views = []
+    for number, fragment in enumerate(fragments, start=1):
+        blocks, truncated = excerpt(
+            fragment,
+            conversation,
+            analysis.events,
+            texts["roles"],
+            texts["marks"],
+            settings.report.excerpt_max_sentences,
+        )
+        theme = themes.themes.get(fragment.theme)
+        views.append(
+            FragmentView(
+                number=number,
+                fragment=fragment,
+                theme_title=theme.title if theme else fragment.theme,
+                range=f"{clock(fragment.start)}–{clock(fragment.end)}",
+                blocks=blocks,
+                truncated=truncated,
+            )
+        )
+    return views
+
+
+def _media(media_href: str | None, media_kind: str | None, settings: Settings) -> dict[str, str] | None:
+    if not media_href:
+        return None
+    if media_kind is None:
+        suffix = PurePosixPath(media_href.split("?")[0]).suffix.lower().lstrip(".")
+        media_kind = "video" if suffix in settings.report.video_extensions else "audio"
+    return {"href": media_href, "kind": media_kind}
+
+
+def _fragments_json(views: list[FragmentView]) -> list[dict[str, Any]]:
+    """``fragments.json``: the issue's fields first, then what a researcher's tool may want."""
+    return [
+        {
+            "start": view.fragment.start,
+            "end": view.fragment.end,
+            "theme": view.fragment.theme,
+            "reason": view.fragment.reason,
+            "event_ids": view.fragment.event_ids,
+            "questions": view.fragment.questions,
+            "number": view.number,
+            "theme_title": view.theme_title,
+            "positive": view.fragment.positive,
+            "score": view.fragment.score,
+            "excerpt": [
+                {
+                    "role": block.role,
+                    "label": block.label,
+                    "start": line.start,
+                    "text": line.text,
+                    "marks": line.marks,
+                }
+                for block in view.blocks
+                for line in block.lines
+            ],
+        }
+        for view in views
+    ]
+
+
+def _context(
+    conversation: Conversation,
+    analysis: Analysis,
+    fragments: list[Fragment],
+    settings: Settings,
+    media_href: str | None,
+    history: History | None,
+    recorded_on: date | None,
+    media_kind: str | None,
+) -> tuple[dict[str, Any], list[FragmentView]]:
+    texts = load_texts(settings)
+    themes = load_themes(settings)
+    overview: Overview = build_overview(analysis, conversation, settings)
+    views = _fragment_views(fragments, conversation, analysis, texts, themes, settings)
+    labels = texts["roles"]
+    since: list[SinceRow] | None = None
+    if history is not None and (history.intentions or history.records):
+        since = since_rows(
+            history, overview.metrics, conversation.duration_s, load_metric_catalog(settings), texts, settings
+        )
+    glance = texts["glance"]
+    context = {
+        "t": texts,
+        "date_line": texts["date_line"].format(date=format_date(recorded_on, texts))
+        if recorded_on
+        else texts["untitled_date_line"],
+        "duration": _duration_text(conversation.duration_s, texts),
+        "o": overview,
+        "labels": labels,
+        "fragments": views,
+        "positive_count": sum(1 for f in fragments if f.positive),
+        "media": _media(media_href, media_kind, settings),
+        "since": since,
+        "has_history": history is not None,
+        "prompts": closing_prompts(fragments, texts, settings.report.closing_prompts),
+        "timeline": svg.timeline(
+            conversation,
+            analysis.events,
+            fragments,
+            labels,
+            settings.report.timeline_width,
+            glance["timeline_title"],
+        ),
+        "share_bar": svg.talk_share_bar(overview.talk_share, labels, glance["talk_share_title"]),
+        "legend": {kind: svg.legend_marker(kind) for kind in ("open", "closed", "summary", "fragment")},
+        "role_colours": svg.ROLE_COLOURS,
+        "css": Markup((TEMPLATES / "sheet.css").read_text(encoding="utf-8")),
+        "script": Markup((TEMPLATES / "sheet.js").read_text(encoding="utf-8")),
+        "seconds": lambda value: glance["seconds"].format(value=f"{value:.1f}".replace(".", ",")),
+    }
+    return context, views
+
+
+def write_sheet(
+    conversation: Conversation,
+    analysis: Analysis,
+    fragments: list[Fragment],
+    out_dir: Path,
+    settings: Settings,
+    media_href: str | None = None,
+    history: History | None = None,
+    *,
+    recorded_on: date | None = None,
+    media_kind: str | None = None,
+) -> list[Path]:
+    """Write sheet.html, sheet.md, fragments.json and (when enabled) sheet.pdf into ``out_dir``.
+
+    ``media_href`` is the recording as the HTML should load it, usually a file name next to
+    the sheet (``pipeline.deliver.outbox.media_name``); without it the sheet has no player.
+    ``media_kind`` ("video" or "audio") defaults to a guess from the extension.
+    ``history`` (``pipeline.intentions.load_history``) adds "Sinds vorige keer".
+    """
+    out_dir = private_dir(Path(out_dir))
+    context, views = _context(
+        conversation, analysis, fragments, settings, media_href, history, recorded_on, media_kind
+    )
+    html_path = atomic_write_text(out_dir / "sheet.html", _render("sheet.html.j2", context))
+    md_path = atomic_write_text(out_dir / "sheet.md", _render("sheet.md.j2", context))
+    json_path = atomic_write_text(
+        out_dir / "fragments.json", json.dumps(_fragments_json(views), ensure_ascii=False, indent=2) + "\n"
+    )
+    written = [html_path, md_path, json_path]
+    if settings.report.pdf:
+        written.append(print_pdf(html_path, out_dir / "sheet.pdf", settings.report))
+    return written
