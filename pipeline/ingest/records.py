@@ -1,0 +1,69 @@
+"""``recording.json``: what the archive knows about one recording.
+
+It is the single place that says whether a recording is finished, so a crash at any
+point leaves a state the next run can resume from, and ``status``, ``reprocess`` and
+``purge`` can select recordings without opening the media.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from pipeline.fsutil import atomic_write_text
+from pipeline.ingest.consent import ConsentRecord
+from pipeline.ingest.layout import RecordingPaths
+
+Status = Literal["ingested", "done", "failed", "purged"]
+
+
+class RecordingMeta(BaseModel):
+    """Metadata of an archived recording."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    recording_id: str
+    sha256: str
+    size_bytes: int
+    media_file: str  # name of the original inside the archive folder ("original.mp4")
+    original_name: str  # as dropped; may be personal, so it never leaves the archive
+    consent: ConsentRecord
+    ingested_at: dt.datetime
+    status: Status = "ingested"
+    processed_at: dt.datetime | None = None
+    outputs_key: str | None = None  # cache key of the outputs that were last written
+    error_code: str | None = None
+    error: str | None = None
+    duplicates: int = 0
+    purged_at: dt.datetime | None = None
+
+
+def now_utc() -> dt.datetime:
+    """The current time, timezone-aware, to the second."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def load_meta(paths: RecordingPaths) -> RecordingMeta:
+    """Read ``recording.json`` of an archived recording."""
+    return RecordingMeta.model_validate_json(paths.meta.read_bytes())
+
+
+def save_meta(paths: RecordingPaths, meta: RecordingMeta) -> None:
+    """Write ``recording.json`` atomically."""
+    atomic_write_text(paths.meta, meta.model_dump_json(indent=2) + "\n")
+
+
+def update_meta(paths: RecordingPaths, **changes: object) -> RecordingMeta:
+    """Load, change and save the metadata in one step; returns the new version."""
+    meta = load_meta(paths).model_copy(update=changes)
+    save_meta(paths, RecordingMeta.model_validate(meta.model_dump()))
+    return meta
+
+
+def due_for_purge(meta: RecordingMeta, today: dt.date) -> bool:
+    """Whether the recording's retention period (from its recording date) has passed."""
+    return meta.status != "purged" and today > meta.consent.recorded_on + dt.timedelta(
+        days=meta.consent.retention_days
+    )
