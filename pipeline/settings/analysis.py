@@ -1,9 +1,97 @@
-"""Settings of the analysis stage."""
+"""Settings of the analysis stage: every threshold and lexicon path of the detectors."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
 from pipeline.settings.base import Section
+
+RoleName = Literal["klantmanager", "client", "other"]
+
+
+class LexiconSettings(Section):
+    """Data files with the Dutch word lists and cue patterns (relative to the project root)."""
+
+    verbs: Path = Path("models/lexicons/nl_verbs.yaml")
+    analysis: Path = Path("models/lexicons/nl_analysis.yaml")
+
+
+class QuestionSettings(Section):
+    """When a sentence counts as a question.
+
+    Whisper puts "?" on real questions reliably but also on ~14% statements, so a declarative
+    sentence with "?" counts only when it looks like a declarative question: short (an echo or
+    elliptic question), opened by a particle such as "dus", or about the listener.
+    """
+
+    short_max_words: int = Field(4, ge=1)
+    declarative_max_words: int = Field(14, ge=1)
+    third_person_max_words: int = Field(9, ge=1)
+    third_person_roles: list[RoleName] = ["klantmanager"]
+
+
+class SelfAnswerSettings(Section):
+    """A question answered by its own speaker before the other could answer."""
+
+    max_pause_s: float = Field(1.0, ge=0)
+    min_score: int = Field(2, ge=1)
+    roles: list[RoleName] = ["klantmanager"]
+
+
+class StackedSettings(Section):
+    """Several questions before the other speaker answers."""
+
+    min_questions: int = Field(2, ge=2)
+    roles: list[RoleName] = ["klantmanager", "client", "other"]
+
+
+class SummarySettings(Section):
+    """Summaries and reflections: cue phrases plus overlap with the client's recent words."""
+
+    roles: list[RoleName] = ["klantmanager"]
+    lookback_turns: int = Field(2, ge=1)
+    lookback_s: float = Field(120.0, gt=0)
+    weak_cue_min_overlap: float = Field(0.25, ge=0, le=1)
+    weak_cue_min_shared: int = Field(1, ge=1)
+    no_cue_min_overlap: float = Field(0.5, ge=0, le=1)
+    no_cue_min_shared: int = Field(3, ge=1)
+
+
+class TurnTakingSettings(Section):
+    """Monologues, ping-pong chains and wait time."""
+
+    monologue_min_s: float = Field(30.0, gt=0)
+    monologue_roles: list[RoleName] = ["klantmanager", "client", "other"]
+    ping_pong_min_turns: int = Field(6, ge=3)
+    ping_pong_max_turn_s: float = Field(6.0, gt=0)
+    ping_pong_max_gap_s: float = Field(3.0, ge=0)
+    unanswered_after_s: float = Field(10.0, gt=0)
+    wait_time_bins_s: list[float] = [0.5, 1.0, 2.0, 3.0, 5.0]
+
+
+class ThemeSettings(Section):
+    """Kijkwijzer themes: who they are looked for in, and where in the conversation."""
+
+    opening_window_s: float = Field(300.0, gt=0)
+    closing_window_s: float = Field(300.0, gt=0)
+    klantmanager_roles: list[RoleName] = ["klantmanager"]
+    client_roles: list[RoleName] = ["client"]
+    advice_at_length_s: float = Field(20.0, gt=0)
+    advice_at_length_sentences: int = Field(3, ge=1)
 
 
 class AnalysisSettings(Section):
-    """Configuration of the analysis stage (filled in by the stage's owner)."""
+    """Configuration of the analysis stage (pipeline/analysis)."""
+
+    spacy_model: str = "nl_core_news_sm"
+    lexicons: LexiconSettings = LexiconSettings()
+    vtt_merge_gap_s: float = Field(1.0, ge=0)
+    questions: QuestionSettings = QuestionSettings()
+    stacked: StackedSettings = StackedSettings()
+    self_answer: SelfAnswerSettings = SelfAnswerSettings()
+    summaries: SummarySettings = SummarySettings()
+    turn_taking: TurnTakingSettings = TurnTakingSettings()
+    themes: ThemeSettings = ThemeSettings()

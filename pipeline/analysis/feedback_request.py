@@ -1,0 +1,15 @@
+"""Feedback request: the klantmanager asks the client how the conversation, or her way of
+working, was for them ("Hoe vond je dit gesprek?", "Wat kan ik beter doen?"). A question about
+an event in the client's life ("Hoe vond je de training?") is not one: the cues need the
+conversation, the collaboration or the klantmanager herself as their object."""
+
+from __future__ import annotations
+
+from pipeline.analysis.context import AnalysisContext, SentenceView
+
+
+def detect_feedback_request(view: SentenceView, context: AnalysisContext) -> str | None:
+    """The matching feedback-request cue, or None."""
+    if view.role not in context.settings.themes.klantmanager_roles:
+        return None
+    return context.match("feedback_request.cues", view)

@@ -1,0 +1,309 @@
+"""The analysis runner: detectors in order, then events with ids and the metrics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.analysis.advice import detect_advice
+from pipeline.analysis.agenda import detect_agenda
+from pipeline.analysis.context import PUNCT_TOKENS, AnalysisContext, SentenceView, build_views, turn_views
+from pipeline.analysis.emotion import detect_emotion
+from pipeline.analysis.feedback_request import detect_feedback_request
+from pipeline.analysis.goal import detect_goal
+from pipeline.analysis.metacommunication import detect_metacommunication
+from pipeline.analysis.metrics import conversation_metrics
+from pipeline.analysis.question_focus import question_focus
+from pipeline.analysis.question_form import question_form
+from pipeline.analysis.questions import QuestionCue, detect_question
+from pipeline.analysis.resistance import detect_resistance
+from pipeline.analysis.self_answered import SelfAnswer, self_answer
+from pipeline.analysis.sentences import ensure_sentences
+from pipeline.analysis.stacked import stacked_questions
+from pipeline.analysis.summaries import Summary, client_lemmas_before, detect_summary
+from pipeline.analysis.turn_taking import turn_taking_metrics
+from pipeline.analysis.wait_time import Wait, wait_after
+from pipeline.settings import Settings
+from pipeline.types import Analysis, Conversation, Event, EventType
+
+# Order of event types that start at the same moment, so ids are stable.
+TYPE_ORDER: tuple[EventType, ...] = (
+    "ping_pong",
+    "monologue",
+    "advice",
+    "goal",
+    "agenda",
+    "metacommunication",
+    "summary",
+    "question",
+    "feedback_request",
+    "emotion",
+    "resistance",
+    "interruption",
+)
+SENTENCE_THEMES = (
+    ("agenda", detect_agenda),
+    ("goal", detect_goal),
+    ("metacommunication", detect_metacommunication),
+    ("feedback_request", detect_feedback_request),
+    ("emotion", detect_emotion),
+    ("resistance", detect_resistance),
+)
+MAX_SPAN_TEXT = 300
+
+
+@dataclass
+class Findings:
+    """Everything the sentence-level detectors found, keyed by sentence position."""
+
+    questions: dict[int, QuestionCue] = field(default_factory=dict)
+    forms: dict[int, str] = field(default_factory=dict)
+    focus: dict[int, str | None] = field(default_factory=dict)
+    stacked: set[int] = field(default_factory=set)
+    self_answers: dict[int, SelfAnswer] = field(default_factory=dict)
+    waits: dict[int, Wait] = field(default_factory=dict)
+    summaries: dict[int, Summary] = field(default_factory=dict)
+    themes: dict[str, dict[int, str]] = field(default_factory=dict)
+    advice: dict[int, str] = field(default_factory=dict)
+
+
+def _is_backchannel_turn(views: list[SentenceView], context: AnalysisContext) -> bool:
+    sounds = context.words("words.backchannels")
+    return all(tok.lower in sounds for view in views for tok in view.tokens if tok.lower not in PUNCT_TOKENS)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_SPAN_TEXT else text[: MAX_SPAN_TEXT - 1].rstrip() + "…"
+
+
+def _detect(conversation: Conversation, views: list[SentenceView], context: AnalysisContext) -> Findings:
+    found = Findings()
+    grouped = turn_views(views, conversation.turns)
+    for view in views:
+        cue = detect_question(view, context)
+        if cue is not None:
+            found.questions[view.position] = cue
+            found.forms[view.position] = question_form(view, cue, context)
+            found.focus[view.position] = question_focus(view, cue, context)
+    positions = set(found.questions)
+    found.stacked = stacked_questions(conversation.turns, grouped, positions, context)
+
+    backchannel = [_is_backchannel_turn(turn_group, context) for turn_group in grouped]
+    for turn_position, turn_group in enumerate(grouped):
+        in_turn = [view for view in turn_group if view.position in positions]
+        for view in in_turn:
+            following = [v for v in turn_group if v.position > view.position]
+            answer = self_answer(view, found.questions[view.position], following, positions, context)
+            if answer is not None:
+                found.self_answers[view.position] = answer
+        if in_turn and in_turn[-1].position not in found.self_answers:
+            found.waits[in_turn[-1].position] = wait_after(
+                conversation.turns, turn_position, backchannel, context.settings.turn_taking
+            )
+
+    answer_positions = {a.answer_position for a in found.self_answers.values()}
+    turn_roles = [turn.role for turn in conversation.turns]
+    for name, _ in SENTENCE_THEMES:
+        found.themes[name] = {}
+    for view in views:
+        if view.position not in answer_positions:
+            lemmas = client_lemmas_before(view, views, turn_roles, context)
+            summary = detect_summary(view, found.questions.get(view.position), lemmas, context)
+            if summary is not None:
+                found.summaries[view.position] = summary
+        for name, detector in SENTENCE_THEMES:
+            cue_text = detector(view, context)
+            if cue_text is not None:
+                found.themes[name][view.position] = cue_text
+        advice = detect_advice(view, context)
+        if advice is not None:
+            found.advice[view.position] = advice
+    return found
+
+
+def _sentence_event(view: SentenceView, kind: EventType, details: dict[str, Any], **fields: Any) -> Event:
+    sentence = view.sentence
+    return Event(
+        id="",
+        type=kind,
+        speaker_role=sentence.role,
+        start=sentence.start,
+        end=sentence.end,
+        text=sentence.text,
+        turn_index=sentence.turn_index,
+        sentence_index=sentence.index,
+        details=details,
+        **fields,
+    )
+
+
+def _events(
+    conversation: Conversation,
+    views: list[SentenceView],
+    found: Findings,
+    spans: dict[str, list[Any]],
+    context: AnalysisContext,
+) -> list[Event]:
+    themes = context.settings.themes
+    duration = conversation.duration_s
+    events: list[Event] = []
+    for position, cue in found.questions.items():
+        view = views[position]
+        answer = found.self_answers.get(position)
+        wait = found.waits.get(position)
+        details: dict[str, Any] = {"kind": cue.kind}
+        if cue.wh:
+            details["question_word"] = cue.wh
+        if answer is not None:
+            details["self_answer"] = {
+                "sentence_index": views[answer.answer_position].sentence.index,
+                "text": views[answer.answer_position].sentence.text,
+                "pause_s": answer.pause_s,
+                "evidence": list(answer.evidence),
+            }
+        if wait is not None:
+            details["unanswered"] = wait.unanswered
+        events.append(
+            _sentence_event(
+                view,
+                "question",
+                details,
+                form=found.forms[position],
+                focus=found.focus[position],
+                stacked=position in found.stacked,
+                self_answered=answer is not None,
+                answer_latency_s=wait.latency_s if wait is not None else None,
+            )
+        )
+    for position, summary in found.summaries.items():
+        events.append(
+            _sentence_event(
+                views[position],
+                "summary",
+                {
+                    "cue": summary.cue,
+                    "evidence": summary.strength,
+                    "overlap": summary.overlap,
+                    "shared_words": list(summary.shared),
+                },
+            )
+        )
+    for name, hits in found.themes.items():
+        for position, cue_text in hits.items():
+            details: dict[str, Any] = {"cue": cue_text}
+            start = views[position].sentence.start
+            if name in ("agenda", "goal"):
+                details["in_opening"] = start < themes.opening_window_s
+            if name == "feedback_request":
+                details["near_end"] = duration - start <= themes.closing_window_s
+            events.append(_sentence_event(views[position], name, details))  # type: ignore[arg-type]
+    events.extend(_advice_events(conversation, views, found, context))
+    for span in spans["monologue"]:
+        turn = conversation.turns[span.turn_positions[0]]
+        events.append(
+            Event(
+                id="",
+                type="monologue",
+                speaker_role=turn.role,
+                start=span.start,
+                end=span.end,
+                text=_clip(turn.text),
+                turn_index=turn.index,
+                details={"duration_s": round(span.end - span.start, 3), "words": len(turn.text.split())},
+            )
+        )
+    for span in spans["ping_pong"]:
+        texts = [conversation.turns[i].text for i in span.turn_positions]
+        events.append(
+            Event(
+                id="",
+                type="ping_pong",
+                speaker_role=None,
+                start=span.start,
+                end=span.end,
+                text=_clip(" / ".join(texts)),
+                turn_index=conversation.turns[span.turn_positions[0]].index,
+                details={
+                    "turns": len(span.turn_positions),
+                    "turn_indices": [conversation.turns[i].index for i in span.turn_positions],
+                },
+            )
+        )
+    role_of = {speaker.id: speaker.role for speaker in conversation.speakers}
+    for overlap in conversation.overlaps:
+        if overlap.interrupter is None:
+            continue
+        events.append(
+            Event(
+                id="",
+                type="interruption",
+                speaker_role=role_of.get(overlap.interrupter),  # type: ignore[arg-type]
+                start=overlap.start,
+                end=overlap.end,
+                details={
+                    "interrupted_role": role_of.get(overlap.interrupted or ""),
+                    "overlap_s": round(overlap.end - overlap.start, 3),
+                },
+            )
+        )
+    rank = {kind: i for i, kind in enumerate(TYPE_ORDER)}
+    events.sort(key=lambda e: (e.start, rank[e.type], e.sentence_index or -1, e.end))
+    for number, event in enumerate(events, start=1):
+        event.id = f"e{number}"
+    return events
+
+
+def _advice_events(
+    conversation: Conversation, views: list[SentenceView], found: Findings, context: AnalysisContext
+) -> list[Event]:
+    """One advice event per klantmanager turn, spanning its advice sentences."""
+    settings = context.settings.themes
+    by_turn: dict[int, list[int]] = {}
+    for position in sorted(found.advice):
+        by_turn.setdefault(views[position].turn_position, []).append(position)
+    events = []
+    for turn_position, positions in by_turn.items():
+        turn = conversation.turns[turn_position]
+        first, last = views[positions[0]].sentence, views[positions[-1]].sentence
+        turn_s = turn.end - turn.start
+        events.append(
+            Event(
+                id="",
+                type="advice",
+                speaker_role=turn.role,
+                start=first.start,
+                end=last.end,
+                text=_clip(" ".join(views[p].sentence.text for p in positions)),
+                turn_index=turn.index,
+                sentence_index=first.index,
+                details={
+                    "sentence_indices": [views[p].sentence.index for p in positions],
+                    "cues": [found.advice[p] for p in positions],
+                    "turn_duration_s": round(turn_s, 3),
+                    "at_length": turn_s >= settings.advice_at_length_s
+                    or len(positions) >= settings.advice_at_length_sentences,
+                },
+            )
+        )
+    return events
+
+
+def analyse(conversation: Conversation, settings: Settings) -> Analysis:
+    """Run every detector over ``conversation`` and return events and metrics."""
+    context = AnalysisContext.from_settings(settings)
+    conversation = ensure_sentences(conversation, context.nlp)
+    views = build_views(conversation, context)
+    found = _detect(conversation, views, context)
+    turn_metrics, monologue_spans, chain_spans = turn_taking_metrics(
+        conversation, context.settings.turn_taking
+    )
+    events = _events(
+        conversation, views, found, {"monologue": monologue_spans, "ping_pong": chain_spans}, context
+    )
+    metrics = conversation_metrics(conversation, events, turn_metrics, context)
+    metrics["analysis"] = {
+        "nlp": context.nlp.name,
+        "sentences": len(views),
+        "turns": len(conversation.turns),
+    }
+    return Analysis(events=events, metrics=metrics)

@@ -1,0 +1,102 @@
+"""Self-answered questions: the klantmanager asks and fills in the answer herself.
+
+A question is self-answered when, in the same turn and after a pause shorter than
+``self_answer.max_pause_s`` (so the client could not answer), the next sentence by the same
+speaker is an answer or a suggested answer (domain.md: "Wat lukt er nu niet? Het is vooral de
+planning, denk ik."). Not answers: why she asks ("Ik vraag het omdat…"), reassurance ("Je
+mag er ook later op terugkomen"), a reflection on earlier talk ("Je zei net…"), another
+question (that makes a stack instead).
+
+Evidence that a sentence answers, each scored: a guess or hedge ("denk ik", "misschien"), an
+answer particle after a yes/no question ("Nee, …"), a filled question slot (a time after
+"wanneer", a number after "hoeveel", "omdat" after "waarom"), a verbless fragment ("Vooral de
+planning."), a copular answer ("Het is…"), a statement about the listener ("Je vindt…"), and
+words shared with the question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.analysis.context import PUNCT_TOKENS, AnalysisContext, SentenceView, content_lemmas
+from pipeline.analysis.questions import QuestionCue
+
+
+@dataclass(frozen=True)
+class SelfAnswer:
+    """The answering sentence, the pause before it, and the evidence that it answers."""
+
+    answer_position: int
+    pause_s: float
+    score: int
+    evidence: tuple[str, ...]
+
+
+def _slot_filled(question: SentenceView, cue: QuestionCue, answer: SentenceView, context: AnalysisContext) -> bool:
+    words = {tok.lower for tok in answer.words}
+    wh = cue.wh or ""
+    if wh in ("wanneer", "hoelang") or (wh == "hoe" and any(t.lower in ("lang", "laat", "vaak") for t in question.words)):
+        return bool(words & context.words("words.time_words")) or any(w.isdigit() for w in words)
+    if wh in ("hoeveel", "hoeveelste"):
+        return bool(words & context.words("words.number_words")) or any(w.isdigit() for w in words)
+    if wh in ("waar", "waarheen", "waarvandaan"):
+        return bool(words & context.words("words.place_words"))
+    if wh in ("waarom", "waardoor", "hoezo"):
+        return context.match("self_answer.reason_answer", answer) is not None
+    return False
+
+
+def _answer_evidence(
+    question: SentenceView, cue: QuestionCue, answer: SentenceView, context: AnalysisContext
+) -> list[tuple[str, int]]:
+    evidence: list[tuple[str, int]] = []
+    words = answer.words
+    if context.match("self_answer.hedges", answer):
+        evidence.append(("hedge", 2))
+    if cue.kind in ("yes_no", "tag", "declarative") and answer.markers and (
+        answer.markers[0] in context.words("words.answer_particles")
+    ):
+        evidence.append(("answer_particle", 2))
+    if _slot_filled(question, cue, answer, context):
+        evidence.append(("slot_filled", 2))
+    has_verb = any(context.nlp.is_finite(tok) for tok in words)
+    if not has_verb and 0 < len(words) <= 6:
+        evidence.append(("fragment", 2))
+    if context.match("self_answer.copular_answer", answer):
+        evidence.append(("copular", 1))
+    core = [tok for tok in answer.core_tokens if tok.lower not in PUNCT_TOKENS]
+    if core and core[0].lower in context.words("words.second_person") and has_verb:
+        evidence.append(("about_listener", 1))
+    if content_lemmas(question, context) & content_lemmas(answer, context):
+        evidence.append(("shared_words", 1))
+    return evidence
+
+
+def self_answer(
+    question: SentenceView,
+    cue: QuestionCue,
+    following: list[SentenceView],
+    question_positions: set[int],
+    context: AnalysisContext,
+) -> SelfAnswer | None:
+    """Whether ``question`` is answered by the next sentences of the same turn (``following``)."""
+    settings = context.settings.self_answer
+    if question.role not in settings.roles:
+        return None
+    sounds = context.words("words.backchannels")
+    for answer in following:
+        if all(tok.lower in sounds for tok in answer.words):
+            continue  # "eh…" between question and answer
+        if answer.position in question_positions:
+            return None
+        pause = max(0.0, answer.sentence.start - question.sentence.end)
+        if pause > settings.max_pause_s:
+            return None
+        if context.match("self_answer.not_an_answer", answer):
+            return None
+        evidence = _answer_evidence(question, cue, answer, context)
+        score = sum(points for _, points in evidence)
+        if score < settings.min_score:
+            return None
+        return SelfAnswer(answer.position, round(pause, 3), score, tuple(name for name, _ in evidence))
+    return None

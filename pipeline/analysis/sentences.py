@@ -1,0 +1,75 @@
+"""Give every turn its sentences when the input has none (hand-corrected WebVTT, older JSON).
+
+Sentences are what the detectors work on. The align stage already splits turns into
+sentences; for other inputs the turn text is split with the same spaCy sentencizer, and each
+sentence gets the times of its words, or times interpolated over the turn by character
+position when there are no word times.
+"""
+
+from __future__ import annotations
+
+from pipeline.nlp import DutchNlp
+from pipeline.types import Conversation, Sentence, Turn
+
+
+def _word_text(turn: Turn) -> tuple[str, list[tuple[int, int]]]:
+    """The turn's text rebuilt from its words, with each word's character span."""
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for word in turn.words:
+        text = word.text.strip()
+        if parts:
+            parts.append(" ")
+            cursor += 1
+        spans.append((cursor, cursor + len(text)))
+        parts.append(text)
+        cursor += len(text)
+    return "".join(parts), spans
+
+
+def _split_turn(turn: Turn, first_index: int, nlp: DutchNlp) -> list[Sentence]:
+    words_text, word_spans = _word_text(turn)
+    text = words_text or turn.text.strip()
+    sentences: list[Sentence] = []
+    for start_char, end_char in nlp.sentence_spans(text):
+        chunk = text[start_char:end_char].strip()
+        if not chunk:
+            continue
+        inside = [
+            word for word, (ws, we) in zip(turn.words, word_spans) if ws < end_char and we > start_char
+        ]
+        if inside:
+            start, end = inside[0].start, inside[-1].end
+        else:
+            duration = turn.end - turn.start
+            start = turn.start + duration * start_char / max(1, len(text))
+            end = turn.start + duration * end_char / max(1, len(text))
+        sentences.append(
+            Sentence(
+                index=first_index + len(sentences),
+                turn_index=turn.index,
+                start=round(start, 3),
+                end=round(end, 3),
+                text=chunk,
+                speaker=turn.speaker,
+                role=turn.role,
+            )
+        )
+    return sentences
+
+
+def ensure_sentences(conversation: Conversation, nlp: DutchNlp) -> Conversation:
+    """The conversation itself when every spoken turn has sentences, else a completed copy."""
+    if all(turn.sentences or not (turn.text.strip() or turn.words) for turn in conversation.turns):
+        return conversation
+    turns: list[Turn] = []
+    index = 0
+    for turn in conversation.turns:
+        if turn.sentences:
+            sentences = [s.model_copy(update={"index": index + i}) for i, s in enumerate(turn.sentences)]
+        else:
+            sentences = _split_turn(turn, index, nlp)
+        index += len(sentences)
+        turns.append(turn.model_copy(update={"sentences": sentences}))
+    return conversation.model_copy(update={"turns": turns})
