@@ -1,9 +1,67 @@
-"""Settings of the diarize stage."""
+"""Settings of the diarize stage: which backend, and every threshold of the embedded one."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
 
 from pipeline.settings.base import Section
 
 
+class VadSettings(Section):
+    """Silero VAD (the ONNX model inside the faster-whisper wheel) for the embedded backend.
+
+    Short silences and little padding, unlike the ASR's VAD: here a pause is
+    where a speaker may change, and padding adds false-alarm speech.
+    """
+
+    threshold: float = Field(0.3, gt=0, lt=1)  # 0.5 missed 6 s of noisy speech on real_dev_hard
+    min_speech_ms: int = Field(200, ge=0)
+    min_silence_ms: int = Field(150, ge=0)
+    speech_pad_ms: int = Field(60, ge=0)
+
+
+class EmbeddedSettings(Section):
+    """The torch-free backend: resemblyzer d-vectors in numpy, spectral clustering."""
+
+    weights_path: Path | None = None  # None: pretrained.pt from the resemblyzer wheel
+    window_s: float = Field(1.5, gt=0.2)
+    hop_s: float = Field(0.75, gt=0.05)
+    score_window_s: float = Field(0.75, gt=0.2)
+    score_hop_s: float = Field(0.25, gt=0.05)
+    min_window_s: float = Field(0.4, gt=0)  # shorter speech is labelled by its neighbours
+    volume_target_dbfs: float = -30.0  # resemblyzer's own preprocessing level
+    batch_size: int = Field(256, ge=1)
+    encoder_threads: int = Field(1, ge=1)
+    # Affinity refinement before spectral clustering (Wang et al. 2018): keep each
+    # row's strongest share of similarities; the eigengap of the refined graph
+    # estimates the number of speakers.
+    affinity_keep: float = Field(0.3, gt=0, le=1)
+    random_state: int = 0
+    # Frame labels are smoothed with a median filter of this length, then short
+    # segments are absorbed and same-speaker segments across short gaps merged.
+    smoothing_s: float = Field(0.5, ge=0)
+    min_segment_s: float = Field(0.3, ge=0)
+    fill_gap_s: float = Field(0.5, ge=0)
+
+
+class PyannoteSettings(Section):
+    """The optional pyannote.audio backend (``pip install .[pyannote]``), from a local directory."""
+
+    pipeline_dir: Path | None = None  # e.g. a snapshot of pyannote/speaker-diarization-community-1
+    # 0.1 is pyannote's default and ran at about 2.6x real time on 2 cores; 0.5 at about 0.5x.
+    segmentation_step: float = Field(0.5, gt=0, le=1)
+    threads: int = Field(0, ge=0)  # 0 = torch's default
+
+
 class DiarizationSettings(Section):
-    """Configuration of the diarize stage (filled in by the stage's owner)."""
+    """Who speaks when: backend choice and speaker-count limits."""
+
+    backend: Literal["embedded", "pyannote"] = "embedded"
+    min_speakers: int = Field(2, ge=1)
+    max_speakers: int = Field(4, ge=1)
+    vad: VadSettings = VadSettings()
+    embedded: EmbeddedSettings = EmbeddedSettings()
+    pyannote: PyannoteSettings = PyannoteSettings()

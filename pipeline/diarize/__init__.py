@@ -1,0 +1,49 @@
+"""Diarisation stage: who speaks when.
+
+:func:`diarize` picks the backend named in ``diarization.backend``: the
+embedded, torch-free one (Silero VAD + numpy d-vectors + spectral clustering)
+or the optional pyannote.audio pipeline from a local directory. Whatever the
+backend, speaker centroids are d-vectors of the embedded encoder, so roles can
+compare them with enrolled klantmanager voice profiles.
+"""
+
+from __future__ import annotations
+
+from pipeline.audio import Audio
+from pipeline.errors import ConfigError
+from pipeline.settings import Settings
+from pipeline.types import Diarization
+
+
+def diarize(
+    audio: Audio,
+    settings: Settings,
+    num_speakers: int | None = None,
+    min_speakers: int | None = None,
+    max_speakers: int | None = None,
+) -> Diarization:
+    """Speaker segments (start, end, anonymous id) and one voice centroid per speaker.
+
+    ``num_speakers`` (e.g. ``participants:`` from the consent record) fixes
+    the count; otherwise it is estimated between ``min_speakers`` and
+    ``max_speakers`` (defaults from ``diarization.min_speakers/max_speakers``).
+    """
+    config = settings.diarization
+    low = min_speakers if min_speakers is not None else config.min_speakers
+    high = max_speakers if max_speakers is not None else config.max_speakers
+    if num_speakers is not None and num_speakers < 1:
+        raise ConfigError(f"number of speakers must be at least 1, got {num_speakers}")
+    if low > high:
+        raise ConfigError(f"min_speakers ({low}) is larger than max_speakers ({high})")
+    if config.backend == "pyannote":
+        from pipeline.diarize.embedded import speaker_centroids
+        from pipeline.diarize.pyannote_backend import diarize_pyannote
+
+        result = diarize_pyannote(audio, settings, num_speakers, low, high)
+        return result.model_copy(update={"centroids": speaker_centroids(audio, result.segments, settings)})
+    from pipeline.diarize.embedded import diarize_embedded
+
+    return diarize_embedded(audio, settings, num_speakers, low, high)
+
+
+__all__ = ["diarize"]

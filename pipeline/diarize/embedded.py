@@ -1,0 +1,318 @@
+"""The default, torch-free diariser: Silero VAD, numpy d-vectors, spectral clustering.
+
+1. Silero VAD finds speech regions.
+2. Windows of ``window_s`` every ``hop_s`` inside each region are embedded with
+   the resemblyzer d-vector encoder (a region shorter than a window is
+   embedded whole).
+3. Spectral clustering groups the windows into speakers.
+4. Shorter windows (``score_window_s`` every ``score_hop_s``) are embedded and
+   every speech frame (10 ms) is scored against each speaker's centroid by the
+   short windows that cover it, weighted towards those centred near it. A
+   speaker change inside one VAD region (people who answer without a pause,
+   or talk over each other) therefore lands within a fraction of a second
+   instead of being forced to a region or long-window boundary. Long windows
+   keep the clustering robust; short ones make the boundaries sharp: on the
+   hard real clip, 1.5 s windows alone left 4.9 s of confusion.
+5. Scores are smoothed, short segments absorbed, and same-speaker segments
+   across short gaps merged.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+
+import numpy as np
+
+from pipeline.audio import Audio
+from pipeline.diarize.clustering import cluster_windows
+from pipeline.diarize.mel import HOP, mel_frames, normalize_volume
+from pipeline.diarize.vad import speech_regions
+from pipeline.diarize.voice_encoder import VoiceEncoder, load_voice_encoder
+from pipeline.settings import Settings
+from pipeline.settings.diarize import EmbeddedSettings
+from pipeline.types import Diarization, SpeakerSegment
+
+BACKEND = "embedded"
+FRAME_S = HOP / 16_000  # one mel frame per 10 ms
+
+Span = tuple[int, int]  # [start, end) in mel frames
+
+
+def encoder_for(settings: Settings) -> VoiceEncoder:
+    """The d-vector encoder the settings name (the resemblyzer wheel's by default)."""
+    path = settings.diarization.embedded.weights_path
+    return load_voice_encoder(settings.resolve(path) if path is not None else None)
+
+
+def plan_windows(regions: list[Span], window: int, hop: int, min_window: int) -> list[Span]:
+    """Windows over each speech region; the last one is aligned to the region's end."""
+    spans: list[Span] = []
+    for start, end in regions:
+        length = end - start
+        if length < min_window:
+            continue
+        if length <= window:
+            spans.append((start, end))
+            continue
+        starts = list(range(start, end - window + 1, hop))
+        if starts[-1] + window < end:
+            starts.append(end - window)
+        spans.extend((first, first + window) for first in starts)
+    return spans
+
+
+def embed_spans(
+    mel: np.ndarray, spans: list[Span], encoder: VoiceEncoder, config: EmbeddedSettings
+) -> np.ndarray:
+    """One d-vector per span; spans of equal length are embedded in batches."""
+    out = np.zeros((len(spans), encoder.linear_w.shape[0]), np.float32)
+    by_length: dict[int, list[int]] = defaultdict(list)
+    for index, (start, end) in enumerate(spans):
+        by_length[end - start].append(index)
+    for indices in by_length.values():
+        for first in range(0, len(indices), config.batch_size):
+            chunk = indices[first : first + config.batch_size]
+            batch = np.stack([mel[spans[i][0] : spans[i][1]] for i in chunk])
+            out[chunk] = encoder.embed(batch, threads=config.encoder_threads)
+    return out
+
+
+def encoder_mel(samples: np.ndarray, config: EmbeddedSettings) -> np.ndarray:
+    """The encoder's input frames for a whole recording (level-normalised like resemblyzer)."""
+    return mel_frames(normalize_volume(samples, config.volume_target_dbfs))
+
+
+def window_embeddings(
+    mel: np.ndarray,
+    regions: list[Span],
+    settings: Settings,
+    window_s: float,
+    hop_s: float,
+) -> tuple[list[Span], np.ndarray]:
+    """Windows over ``regions`` (in mel frames) and their d-vectors."""
+    config = settings.diarization.embedded
+    spans = plan_windows(
+        regions,
+        window=round(window_s / FRAME_S),
+        hop=max(1, round(hop_s / FRAME_S)),
+        min_window=round(config.min_window_s / FRAME_S),
+    )
+    return spans, embed_spans(mel, spans, encoder_for(settings), config)
+
+
+def to_frames(regions: list[Span], n_frames: int) -> list[Span]:
+    """Sample spans to mel-frame spans."""
+    return [(start // HOP, min(end // HOP, n_frames)) for start, end in regions]
+
+
+def centroids_of(
+    embeddings: np.ndarray, labels: np.ndarray, count: int | None = None, fallback: np.ndarray | None = None
+) -> np.ndarray:
+    """L2-normalised mean embedding per label (row ``k`` for label ``k``).
+
+    A label without members takes its row from ``fallback``.
+    """
+    count = count if count is not None else int(labels.max()) + 1
+    rows = []
+    for k in range(count):
+        members = embeddings[labels == k]
+        rows.append(members.mean(axis=0) if len(members) else fallback[k])
+    means = np.stack(rows)
+    return means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+
+
+def nearest_labels(spans: list[Span], labelled: list[Span], labels: np.ndarray) -> np.ndarray:
+    """Label of each span: that of the labelled span whose centre is nearest to its centre."""
+    centres = np.array([(start + end) / 2 for start, end in labelled])
+    order = np.argsort(centres)
+    sorted_centres = centres[order]
+    out = np.empty(len(spans), dtype=int)
+    for index, (start, end) in enumerate(spans):
+        centre = (start + end) / 2
+        pos = int(np.searchsorted(sorted_centres, centre).clip(1, len(sorted_centres) - 1))
+        if len(sorted_centres) == 1 or abs(sorted_centres[pos - 1] - centre) <= abs(
+            sorted_centres[pos] - centre
+        ):
+            pos -= 1
+        out[index] = labels[order[pos]]
+    return out
+
+
+def frame_scores(spans: list[Span], similarity: np.ndarray, n_frames: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-frame weighted mean of covering windows' similarity to each centroid.
+
+    A window's weight is a triangle peaking at its centre, so a frame trusts
+    the window centred on it most. Returns ``(scores, covered)``.
+    """
+    sums = np.zeros((n_frames, similarity.shape[1]))
+    weights = np.zeros(n_frames)
+    for (start, end), sims in zip(spans, similarity, strict=True):
+        length = end - start
+        ramp = 1.0 - np.abs(np.arange(length) + 0.5 - length / 2) / (length / 2) + 1e-3
+        sums[start:end] += ramp[:, np.newaxis] * sims
+        weights[start:end] += ramp
+    covered = weights > 0
+    sums[covered] /= weights[covered, np.newaxis]
+    return sums, covered
+
+
+def _smooth(scores: np.ndarray, width: int, regions: list[Span]) -> np.ndarray:
+    """Moving average of the scores inside each region (never across silence)."""
+    if width <= 1:
+        return scores
+    kernel = np.ones(width) / width
+    out = scores.copy()
+    for start, end in regions:
+        if end - start <= 1:
+            continue
+        for k in range(scores.shape[1]):
+            padded = np.pad(scores[start:end, k], width // 2, mode="edge")
+            out[start:end, k] = np.convolve(padded, kernel, mode="valid")[: end - start]
+    return out
+
+
+def label_frames(scores: np.ndarray, covered: np.ndarray, regions: list[Span]) -> np.ndarray:
+    """Best speaker per speech frame (-1 outside speech); uncovered speech takes its nearest label."""
+    labels = np.full(len(scores), -1, dtype=int)
+    covered_idx = np.flatnonzero(covered)
+    if covered_idx.size == 0:
+        return labels
+    best = scores.argmax(axis=1)
+    for start, end in regions:
+        frames = np.arange(start, end)
+        nearest = np.searchsorted(covered_idx, frames).clip(0, covered_idx.size - 1)
+        before = covered_idx[(nearest - 1).clip(0)]
+        after = covered_idx[nearest]
+        source = np.where(np.abs(frames - before) < np.abs(after - frames), before, after)
+        labels[start:end] = np.where(covered[start:end], best[start:end], best[source])
+    return labels
+
+
+def runs_to_segments(labels: np.ndarray) -> list[tuple[int, int, int]]:
+    """Maximal runs ``(start, end, label)`` of one speaker, in frames; -1 is silence."""
+    runs: list[tuple[int, int, int]] = []
+    if labels.size == 0:
+        return runs
+    changes = np.flatnonzero(np.diff(labels)) + 1
+    bounds = [0, *changes.tolist(), len(labels)]
+    for start, end in itertools.pairwise(bounds):
+        if labels[start] >= 0:
+            runs.append((start, end, int(labels[start])))
+    return runs
+
+
+def tidy_segments(
+    runs: list[tuple[int, int, int]], min_len: int, fill_gap: int
+) -> list[tuple[int, int, int]]:
+    """Absorb runs shorter than ``min_len`` into a touching neighbour, then merge across short gaps."""
+    runs = list(runs)
+    changed = True
+    while changed and len(runs) > 1:
+        changed = False
+        for i, (start, end, label) in enumerate(runs):
+            if end - start >= min_len:
+                continue
+            prev_gap = start - runs[i - 1][1] if i > 0 else None
+            next_gap = runs[i + 1][0] - end if i + 1 < len(runs) else None
+            options = [(gap, j) for gap, j in ((prev_gap, i - 1), (next_gap, i + 1)) if gap is not None]
+            gap, j = min(options)
+            if gap > fill_gap:
+                continue
+            runs[i] = (start, end, runs[j][2])
+            changed = changed or runs[j][2] != label
+        runs = _merge(runs, fill_gap)
+    return _merge(runs, fill_gap)
+
+
+def _merge(runs: list[tuple[int, int, int]], fill_gap: int) -> list[tuple[int, int, int]]:
+    merged: list[tuple[int, int, int]] = []
+    for start, end, label in runs:
+        if merged and merged[-1][2] == label and start - merged[-1][1] <= fill_gap:
+            merged[-1] = (merged[-1][0], end, label)
+        else:
+            merged.append((start, end, label))
+    return merged
+
+
+def diarize_embedded(
+    audio: Audio, settings: Settings, num_speakers: int | None, min_speakers: int, max_speakers: int
+) -> Diarization:
+    """Diarise ``audio`` with the embedded backend (see the module docstring)."""
+    config = settings.diarization.embedded
+    mel = encoder_mel(audio.samples, config)
+    regions = to_frames(speech_regions(audio.samples, settings.diarization.vad, audio.sample_rate), len(mel))
+    spans, embeddings = window_embeddings(mel, regions, settings, config.window_s, config.hop_s)
+    duration = round(audio.duration_s, 3)
+    if not spans:
+        return Diarization(backend=BACKEND, duration_s=duration)
+    labels = cluster_windows(
+        embeddings, num_speakers, min_speakers, max_speakers, config.affinity_keep, config.random_state
+    )
+    centroids = centroids_of(embeddings, labels)
+    score_spans, score_embeddings = window_embeddings(
+        mel, regions, settings, config.score_window_s, config.score_hop_s
+    )
+    # Short windows are less similar to any long-window centroid, and unevenly
+    # so per speaker; score them against centroids of their own scale.
+    score_labels = nearest_labels(score_spans, spans, labels)
+    score_centroids = centroids_of(score_embeddings, score_labels, len(centroids), fallback=centroids)
+    scores, covered = frame_scores(score_spans, score_embeddings @ score_centroids.T, len(mel))
+    scores = _smooth(scores, round(config.smoothing_s / FRAME_S), regions)
+    runs = tidy_segments(
+        runs_to_segments(label_frames(scores, covered, regions)),
+        min_len=round(config.min_segment_s / FRAME_S),
+        fill_gap=round(config.fill_gap_s / FRAME_S),
+    )
+    used = sorted({label for _, _, label in runs}, key=lambda lab: next(r[0] for r in runs if r[2] == lab))
+    names = {label: f"SPEAKER_{rank:02d}" for rank, label in enumerate(used)}
+    segments = [
+        SpeakerSegment(
+            start=round(start * FRAME_S, 3),
+            end=round(min(end * FRAME_S, audio.duration_s), 3),
+            speaker=names[lab],
+        )
+        for start, end, lab in runs
+    ]
+    return Diarization(
+        backend=BACKEND,
+        duration_s=duration,
+        segments=segments,
+        centroids={names[lab]: [round(float(v), 6) for v in centroids[lab]] for lab in used},
+    )
+
+
+def speaker_centroids(
+    audio: Audio, segments: list[SpeakerSegment], settings: Settings
+) -> dict[str, list[float]]:
+    """d-vector centroid per speaker of any diarisation, in the embedded backend's voice space.
+
+    Other backends embed voices differently; recomputing the centroids here
+    lets enrolled voice profiles match whichever backend diarised.
+    """
+    config = settings.diarization.embedded
+    mel = encoder_mel(audio.samples, config)
+    by_speaker: dict[str, list[Span]] = defaultdict(list)
+    for seg in segments:
+        by_speaker[seg.speaker].append((round(seg.start / FRAME_S), min(round(seg.end / FRAME_S), len(mel))))
+    centroids: dict[str, list[float]] = {}
+    for speaker, spans in by_speaker.items():
+        _, embeddings = window_embeddings(mel, spans, settings, config.window_s, config.hop_s)
+        if len(embeddings):
+            mean = embeddings.mean(axis=0)
+            centroids[speaker] = [round(float(v), 6) for v in mean / max(np.linalg.norm(mean), 1e-12)]
+    return centroids
+
+
+def voice_embedding(audio: Audio, settings: Settings) -> tuple[np.ndarray, float]:
+    """Mean d-vector of all speech in ``audio`` and the seconds of speech it came from (for enrolment)."""
+    config = settings.diarization.embedded
+    mel = encoder_mel(audio.samples, config)
+    regions = to_frames(speech_regions(audio.samples, settings.diarization.vad, audio.sample_rate), len(mel))
+    _, embeddings = window_embeddings(mel, regions, settings, config.window_s, config.hop_s)
+    if not len(embeddings):
+        return np.zeros(0, np.float32), 0.0
+    mean = embeddings.mean(axis=0)
+    return mean / max(float(np.linalg.norm(mean)), 1e-12), sum(
+        end - start for start, end in regions
+    ) * FRAME_S

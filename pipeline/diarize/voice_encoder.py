@@ -1,0 +1,113 @@
+"""resemblyzer's d-vector speaker encoder, run in numpy.
+
+The encoder is a 3-layer LSTM (256 units) over 40-band mel frames, followed by
+a linear layer, ReLU and L2 normalisation (Wan et al., GE2E). Its weights ship
+in the resemblyzer wheel (Apache-2.0) as a legacy torch checkpoint; installing
+resemblyzer with ``--no-deps`` gives us the file without torch, librosa or
+webrtcvad, and :mod:`pipeline.diarize.torch_pickle` reads it safely. The wheel
+is located with ``importlib`` and never imported, since its modules import torch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from pipeline.diarize.torch_pickle import UnsafeCheckpointError, load_legacy_checkpoint
+from pipeline.errors import ModelMissingError
+
+_INSTALL_HINT = "run `make setup`; it installs resemblyzer==0.1.4 with --no-deps"
+_LAYERS = 3
+
+
+def default_weights_path() -> Path:
+    """Where the resemblyzer wheel put ``pretrained.pt``."""
+    spec = importlib.util.find_spec("resemblyzer")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelMissingError(
+            f"speaker encoder weights (package resemblyzer) are not installed: {_INSTALL_HINT}"
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "pretrained.pt"
+
+
+@dataclass(frozen=True)
+class VoiceEncoder:
+    """LSTM weights as float32 numpy arrays, plus an identity for caches and profiles."""
+
+    w_ih: tuple[np.ndarray, ...]
+    w_hh: tuple[np.ndarray, ...]
+    bias: tuple[np.ndarray, ...]
+    linear_w: np.ndarray
+    linear_b: np.ndarray
+    sha256: str
+
+    @property
+    def name(self) -> str:
+        """Identity stored with voice profiles, so profiles from another encoder are never compared."""
+        return f"resemblyzer-dvector:{self.sha256[:16]}"
+
+    def embed(self, mels: np.ndarray, threads: int = 1) -> np.ndarray:
+        """Embed a batch ``(batch, frames, 40)`` of equal-length mel windows to ``(batch, 256)``.
+
+        Gates follow torch's LSTM order (input, forget, cell, output); the
+        input projection of all frames is one matrix product per layer. The
+        recurrent products are small, so BLAS runs with ``threads`` threads:
+        more threads than cores made them 10x slower on a busy 2-core machine.
+        """
+        with threadpool_limits(limits=threads, user_api="blas"):
+            return self._forward(np.asarray(mels, dtype=np.float32))
+
+    def _forward(self, x: np.ndarray) -> np.ndarray:
+        batch, frames, _ = x.shape
+        hidden = self.w_hh[0].shape[1]
+        for layer in range(_LAYERS):
+            projected = x @ self.w_ih[layer].T + self.bias[layer]
+            w_hh_t = self.w_hh[layer].T.copy()
+            h = np.zeros((batch, hidden), np.float32)
+            c = np.zeros((batch, hidden), np.float32)
+            outputs = np.empty((batch, frames, hidden), np.float32)
+            for t in range(frames):
+                gates = projected[:, t] + h @ w_hh_t
+                i = _sigmoid(gates[:, :hidden])
+                f = _sigmoid(gates[:, hidden : 2 * hidden])
+                g = np.tanh(gates[:, 2 * hidden : 3 * hidden])
+                o = _sigmoid(gates[:, 3 * hidden :])
+                c = f * c + i * g
+                h = o * np.tanh(c)
+                outputs[:, t] = h
+            x = outputs
+        raw = np.maximum(h @ self.linear_w.T + self.linear_b, 0.0)
+        norms = np.linalg.norm(raw, axis=1, keepdims=True)
+        return raw / np.maximum(norms, 1e-12)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (np.tanh(0.5 * x) + 1.0)
+
+
+@lru_cache(maxsize=2)
+def load_voice_encoder(path: Path | None = None) -> VoiceEncoder:
+    """Load (once per process) the encoder from ``path`` or the installed resemblyzer wheel."""
+    path = path or default_weights_path()
+    if not path.is_file():
+        raise ModelMissingError(f"{path}: speaker encoder weights are missing ({_INSTALL_HINT})")
+    try:
+        state = load_legacy_checkpoint(path)["model_state"]
+        return VoiceEncoder(
+            w_ih=tuple(state[f"lstm.weight_ih_l{n}"] for n in range(_LAYERS)),
+            w_hh=tuple(state[f"lstm.weight_hh_l{n}"] for n in range(_LAYERS)),
+            bias=tuple(state[f"lstm.bias_ih_l{n}"] + state[f"lstm.bias_hh_l{n}"] for n in range(_LAYERS)),
+            linear_w=state["linear.weight"],
+            linear_b=state["linear.bias"],
+            sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        )
+    except (UnsafeCheckpointError, KeyError, TypeError, EOFError, ValueError) as exc:
+        raise ModelMissingError(
+            f"{path}: not a usable resemblyzer checkpoint: {exc} ({_INSTALL_HINT})"
+        ) from exc
