@@ -9,10 +9,11 @@ sentence, which is close enough for pauses and talk time at sentence resolution.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.types import Analysis, Conversation, Event, Sentence, Speaker, TimedWord, Turn
+from pipeline.types import Analysis, Conversation, Event, Fragment, Sentence, Speaker, TimedWord, Turn
 
 REPO = Path(__file__).resolve().parents[1]
 TTS_TRUTH = REPO / "sample_media" / "gesprek_tts.json"
@@ -205,3 +206,20 @@ def event_at(
         sentence_index=turn.sentences[0].index,
         **fields,
     )
+
+
+@lru_cache(maxsize=1)
+def tts_case() -> tuple[dict[str, Any], Conversation, Analysis]:
+    """The TTS sample's truth, its scripted conversation and the real analysis of it (cached per run)."""
+    from pipeline.analysis import analyse
+    from pipeline.settings import load_settings
+
+    truth = load_truth()
+    conversation = conversation_from_truth(truth)
+    return truth, conversation, analyse(conversation, load_settings(environ={}))
+
+
+def covered(moment: dict[str, Any], fragments: list[Fragment]) -> bool:
+    """A ground-truth moment counts as covered when at least half of it lies inside one fragment."""
+    length = max(moment["end"] - moment["start"], 1e-6)
+    return any(min(f.end, moment["end"]) - max(f.start, moment["start"]) >= 0.5 * length for f in fragments)

@@ -50,11 +50,11 @@ def shown_mask(window: Window, starts: np.ndarray, ends: np.ndarray) -> np.ndarr
     """Which of the stretches ``[starts, ends]`` a window shows.
 
     A stretch is shown when the window holds its beginning (what led to it matters) and
-    enough of it to see it happen: 80% of a short stretch, a quarter (at least 3 s) of a
-    long one (a fragment deliberately shows only the first part of a monologue).
+    enough of it to see it happen: 80% of a short stretch, a quarter (3 to 10 s) of a long
+    one (a fragment deliberately shows only the first part of a monologue).
     """
     lengths = np.maximum(ends - starts, 0.0)
-    needed = np.maximum(np.minimum(0.8 * lengths, np.maximum(3.0, 0.25 * lengths)), 1e-6)
+    needed = np.maximum(np.minimum(np.minimum(0.8 * lengths, np.maximum(3.0, 0.25 * lengths)), 10.0), 1e-6)
     overlap = np.clip(np.minimum(window.end, ends) - np.maximum(window.start, starts), 0, None)
     instant = (lengths == 0) & (window.start <= starts) & (starts <= window.end)
     return ((overlap >= needed) & (window.start <= starts + np.minimum(1.5, 0.5 * lengths))) | instant
