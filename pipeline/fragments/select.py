@@ -5,10 +5,13 @@ How it works, in the order the code does it:
 1. Every analysis event becomes part of a scored moment (``moments.py``); each moment
    that may seed a fragment gets a window with context around it (``windows.py``).
 2. Greedy rounds pick the window with the highest *gain*: the summed weights of the
-   moments it shows that no chosen fragment shows yet, times ``theme_repeat_factor``
-   for every chosen fragment of the same theme, times ``time_repeat_factor`` for every
-   chosen fragment in the same part of the conversation (``time_bins``), times
-   ``positive_boost`` while fewer than ``min_positive`` moments that went well are in.
+   moments it shows that no chosen fragment shows yet, per second it adds to the
+   selection (``length_penalty``), times ``theme_repeat_factor`` for every chosen
+   fragment of the same theme, times ``time_repeat_factor`` for every chosen fragment in
+   the same part of the conversation (``time_bins``), times ``positive_boost`` while
+   fewer than ``min_positive`` moments that went well are in. Per added second, because
+   the time budget is what runs out: on the 5-minute sample this took coverage of the
+   ground-truth moments from 11 to 12 of 13 compared with scoring whole windows.
 3. A window that overlaps (or nearly touches) a chosen fragment is merged with it when
    the union stays under ``max_length_s``; otherwise it is trimmed to the free time
    around it, and dropped if that is shorter than ``min_length_s``.
@@ -199,7 +202,7 @@ class _Selection:
         return sorted(stretches, key=lambda stretch: -stretch.length)
 
 
-def _fill(selection: _Selection, sentences_fit: list[Window]) -> None:
+def _fill(selection: _Selection, candidates: list[Window]) -> None:
     """Add fillers until ``min_count`` is reached, far from what is already chosen."""
     frag = selection.frag
     while len(selection.windows) < selection.target_count:
@@ -207,7 +210,7 @@ def _fill(selection: _Selection, sentences_fit: list[Window]) -> None:
             return
         room = [
             window
-            for window in sentences_fit
+            for window in candidates
             if all(other.gap(window) >= frag.merge_gap_s for other in selection.windows)
         ]
         if room:
@@ -215,7 +218,7 @@ def _fill(selection: _Selection, sentences_fit: list[Window]) -> None:
                 room,
                 key=lambda window: min((abs(window.start - o.start) for o in selection.windows), default=0),
             )
-            sentences_fit.remove(best)
+            candidates.remove(best)
         else:
             stretch = selection.empty_stretches()[0]
             if stretch.length < frag.min_length_s + 2 * frag.merge_gap_s:

@@ -39,7 +39,7 @@ def timeline(
         for role in ("klantmanager", "client", "other")
         if any(t.role == role for t in conversation.turns)
     ]
-    left, right, top, row_h, gap = 92, 12, 30, 22, 12
+    left, right, top, row_h, gap = 84, 10, 30, 24, 12
     plot_w = width - left - right
     height = top + len(roles) * (row_h + gap) + 26
 

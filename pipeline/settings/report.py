@@ -33,7 +33,7 @@ class ReportSettings(Section):
     pdf_timeout_s: float = Field(120.0, gt=0)
     excerpt_max_sentences: int = Field(14, ge=1)  # per fragment; the video shows the rest
     closing_prompts: int = Field(4, ge=3, le=5)
-    timeline_width: int = Field(960, ge=300)
+    timeline_width: int = Field(760, ge=300)
     # media_href with one of these extensions gets a <video> player, anything else <audio>
     video_extensions: list[str] = Field(default_factory=lambda: ["mp4", "m4v", "mov", "mkv", "webm", "avi"])
     intentions: IntentionSettings = IntentionSettings()
