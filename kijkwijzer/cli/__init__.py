@@ -14,7 +14,9 @@ import traceback
 import click
 
 from kijkwijzer.cli import (  # noqa: F401  (imports register the commands)
+    archive_cmd,
     intentions_cmd,
+    process_cmd,
     transcribe_cmd,
 )
 from kijkwijzer.cli.app import app, state

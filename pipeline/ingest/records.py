@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.fsutil import atomic_write_text
 from pipeline.ingest.consent import ConsentRecord
-from pipeline.ingest.layout import RecordingPaths
+from pipeline.ingest.layout import DataRoot, RecordingPaths
 
 Status = Literal["ingested", "done", "failed", "purged"]
 
@@ -67,3 +67,26 @@ def due_for_purge(meta: RecordingMeta, today: dt.date) -> bool:
     return meta.status != "purged" and today > meta.consent.recorded_on + dt.timedelta(
         days=meta.consent.retention_days
     )
+
+
+def select_recordings(
+    root: DataRoot,
+    klantmanager: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> list[str]:
+    """Archived, not purged recordings, filtered by klantmanager and recording date."""
+    chosen = []
+    for paths in root.recordings():
+        if not paths.meta.is_file():
+            continue
+        meta = load_meta(paths)
+        consent = meta.consent
+        if meta.status == "purged":
+            continue
+        if klantmanager is not None and consent.klantmanager.casefold() != klantmanager.casefold():
+            continue
+        if (since and consent.recorded_on < since) or (until and consent.recorded_on > until):
+            continue
+        chosen.append(meta.recording_id)
+    return chosen

@@ -1,0 +1,191 @@
+"""Stage cache keys and the stage results stored in the archive.
+
+A stage's key is a digest of everything that determines its result:
+
+- the content hash of its inputs (the media's sha256, or the sha256 of each upstream
+  stage's ``result.json``), so a re-transcription that yields the same words does not
+  re-run the analysis;
+- its own settings section, plus the content of any file those settings point to
+  (lexicons, templates);
+- the identity of its model (e.g. the Whisper model's sha256);
+- the version of its code: a digest of its package's source with comments and
+  docstrings stripped, so a reformat or a comment never triggers a re-transcription.
+
+Each result lives in ``<cache>/<stage>-<key>/`` (``result.json`` plus the stage's output
+files), created under a temporary name and renamed into place, so it is either complete
+or absent. Prefect's own cache record (``<stage>-<key>.prefect``) points at it.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from pipeline.fsutil import private_dir
+from pipeline.settings import Settings
+
+KEY_CHARS = 24
+
+
+class StageRef(BaseModel):
+    """A finished stage result: what downstream stages receive instead of the data."""
+
+    model_config = ConfigDict(frozen=True)
+
+    stage: str
+    key: str
+    dir: str  # absolute; on several machines the data root must be mounted at the same path
+    sha256: str  # of result.json: the content hash downstream keys are built from
+
+    @property
+    def path(self) -> Path:
+        """The stage's result folder."""
+        return Path(self.dir)
+
+
+def digest(value: Any) -> str:
+    """A short, stable hex digest of JSON-able data."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()[:KEY_CHARS]
+
+
+@lru_cache(maxsize=256)
+def file_sha256(path: Path, size: int, mtime_ns: int) -> str:
+    """sha256 of a file; memoised on (path, size, mtime) so a batch hashes each file once."""
+    del size, mtime_ns  # part of the memo key only
+    sha = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def content_sha256(path: Path) -> str:
+    """sha256 of a file, memoised on its size and modification time."""
+    info = path.stat()
+    return file_sha256(path, info.st_size, info.st_mtime_ns)
+
+
+def _strip_docstrings(tree: ast.AST) -> ast.AST:
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (
+            isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            node.body = body[1:] or [ast.Pass()]
+    return tree
+
+
+def _source_digest(path: Path) -> str:
+    data = path.read_bytes()
+    if path.suffix == ".py":
+        data = ast.dump(_strip_docstrings(ast.parse(data))).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+@lru_cache(maxsize=64)
+def code_version(modules: tuple[str, ...]) -> str:
+    """Digest of the source of ``modules`` (packages or single modules) and their data files."""
+    parts = []
+    for name in modules:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            raise ModuleNotFoundError(f"stage code {name!r} is not installed")
+        origin = Path(spec.origin)
+        files = (
+            sorted(p for p in origin.parent.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            if origin.name == "__init__.py"
+            else [origin]
+        )
+        parts += [(name, str(p.relative_to(origin.parent)), _source_digest(p)) for p in files]
+    return digest(parts)
+
+
+def _referenced_files(value: Any, settings: Settings) -> Iterable[tuple[str, str]]:
+    """Files named in a settings section (lexicons, templates): their content is part of the key."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _referenced_files(item, settings)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _referenced_files(item, settings)
+    elif isinstance(value, str) and ("/" in value or value.endswith((".yaml", ".yml", ".json", ".txt"))):
+        path = settings.resolve(Path(value))
+        if path.is_file():
+            yield value, content_sha256(path)
+
+
+def config_identity(settings: Settings, sections: tuple[str, ...]) -> dict[str, Any]:
+    """The settings sections a stage reads, with the content of files they point to."""
+    dumped = {name: getattr(settings, name).model_dump(mode="json") for name in sections}
+    return {"sections": dumped, "files": sorted(_referenced_files(dumped, settings))}
+
+
+def stage_dir(cache_dir: Path, stage: str, key: str) -> Path:
+    """Where a stage result with this key lives."""
+    return cache_dir / f"{stage}-{key}"
+
+
+def prefect_record(cache_dir: Path, stage: str, key: str) -> Path:
+    """Prefect's cache record for this stage result (its cache key is the file name)."""
+    return cache_dir / f"{stage}-{key}.prefect"
+
+
+def existing_ref(cache_dir: Path, stage: str, key: str) -> StageRef | None:
+    """The stored result for ``key``, if complete."""
+    folder = stage_dir(cache_dir, stage, key)
+    result = folder / "result.json"
+    if not result.is_file():
+        return None
+    return StageRef(stage=stage, key=key, dir=str(folder), sha256=content_sha256(result))
+
+
+def publish_dir(work: Path, final: Path) -> None:
+    """Rename a finished temporary result folder into place (first writer wins)."""
+    for path in work.rglob("*"):
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+    try:
+        os.rename(work, final)
+    except OSError:
+        if not (final / "result.json").is_file():
+            raise
+        shutil.rmtree(work)  # another worker finished the same key first; same content
+
+
+def new_work_dir(cache_dir: Path, stage: str) -> Path:
+    """A private temporary folder next to the final one (same file system for the rename)."""
+    private_dir(cache_dir)
+    return Path(tempfile.mkdtemp(prefix=f".{stage}-", suffix=".tmp", dir=cache_dir))
+
+
+def prune(cache_dir: Path, keep: set[str]) -> None:
+    """Remove results and records not in ``keep`` (folder names), plus leftovers of crashes.
+
+    Stale results are derived personal data that no output refers to any more, and
+    Prefect stores the exception of each failed attempt under a random name here.
+    """
+    if not cache_dir.is_dir():
+        return
+    for entry in cache_dir.iterdir():
+        name = entry.name.removesuffix(".prefect")
+        if name in keep:
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)

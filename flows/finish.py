@@ -1,0 +1,97 @@
+"""What happens to archived recordings after a batch: done, reported, or quarantined."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flows.batch import BatchResult, Failure
+from flows.cache import prune, stage_dir
+from flows.jobs import RecordingJob
+from pipeline.ingest.archive import quarantine_recording
+from pipeline.ingest.audit import audit
+from pipeline.ingest.layout import DataRoot
+from pipeline.ingest.records import load_meta, now_utc, update_meta
+
+
+@dataclass
+class RunSummary:
+    """Counts and reasons for the closing summary of ``watch`` and ``reprocess``."""
+
+    processed: list[str] = field(default_factory=list)  # outputs (re)written
+    unchanged: list[str] = field(default_factory=list)  # everything served from the cache
+    failed: list[Failure] = field(default_factory=list)  # reported, left in the archive
+    quarantined: list[tuple[str, str]] = field(default_factory=list)  # (item, reason code)
+    duplicates: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """Human-readable summary lines (ids and reasons only)."""
+        out = [
+            f"processed: {len(self.processed)}",
+            f"unchanged (all cached): {len(self.unchanged)}",
+            f"duplicates set aside: {len(self.duplicates)}",
+            f"quarantined: {len(self.quarantined)}",
+            f"failed: {len(self.failed)}",
+        ]
+        out += [f"  quarantined {item}: {code}" for item, code in self.quarantined]
+        out += [f"  failed {f.recording_id}: {f.message}" for f in self.failed]
+        return out
+
+
+def job_is_current(root: DataRoot, job: RecordingJob, key: str) -> bool:
+    """Whether the outputs for ``key`` were already published (then publishing is skipped)."""
+    from pipeline.deliver.outbox import outbox_folder
+
+    meta = load_meta(root.recording(job.recording_id))
+    consent = meta.consent
+    delivered = outbox_folder(root.outbox, consent.klantmanager, job.recording_id, consent.recorded_on)
+    return meta.status == "done" and meta.outputs_key == key and delivered.is_dir()
+
+
+def finish_archived(
+    root: DataRoot,
+    jobs: list[RecordingJob],
+    result: BatchResult,
+    actor: str,
+    quarantine_failures: bool,
+    summary: RunSummary,
+) -> None:
+    """Record each recording's outcome in ``recording.json`` and the audit log.
+
+    New inputs that fail are quarantined (``watch``); archived recordings that fail a
+    reprocess are only reported, because their earlier outputs are still valid.
+    """
+    for job in jobs:
+        rid = job.recording_id
+        paths = root.recording(rid)
+        failure = result.failures.get(rid)
+        if failure is not None and quarantine_failures:
+            folder = quarantine_recording(root, paths, failure.code, failure.message, actor)
+            summary.quarantined.append((folder.name.split("_")[0], failure.code))
+        elif failure is not None:
+            update_meta(paths, status="failed", error_code=failure.code, error=failure.message)
+            audit(root.audit_log, "failed", rid, failure.code, actor, stage=failure.stage)
+            summary.failed.append(failure)
+        else:
+            key = result.outputs[rid]
+            changed = bool(result.computed(rid)) or load_meta(paths).outputs_key != key
+            update_meta(
+                paths, status="done", outputs_key=key, error_code=None, error=None,
+                **({"processed_at": now_utc()} if changed else {}),
+            )  # fmt: skip
+            audit(root.audit_log, "processed", rid, "outputs_written" if changed else "unchanged", actor)
+            (summary.processed if changed else summary.unchanged).append(rid)
+            keep = {stage_dir(job.cache_dir, ref.stage, ref.key).name for ref in result.refs[rid].values()}
+            prune(job.cache_dir, keep)
+
+
+def summary_artifact(summary: RunSummary, key: str) -> None:
+    """Show the outcome per item in the Prefect UI (ids and reason codes only)."""
+    from prefect.artifacts import create_table_artifact
+
+    rows = [{"item": rid, "outcome": "processed"} for rid in summary.processed]
+    rows += [{"item": rid, "outcome": "unchanged"} for rid in summary.unchanged]
+    rows += [{"item": rid, "outcome": "duplicate"} for rid in summary.duplicates]
+    rows += [{"item": item, "outcome": f"quarantined: {code}"} for item, code in summary.quarantined]
+    rows += [{"item": f.recording_id, "outcome": f"failed in {f.stage}: {f.code}"} for f in summary.failed]
+    if rows:
+        create_table_artifact(rows, key=key, description="What this run did with each input")

@@ -1,0 +1,49 @@
+"""``process_recording``: one recording through every stage, outputs into ``--out``.
+
+The same tasks and batch runner as ``watch_inbox`` and ``reprocess_archive``; only the
+job differs: the media stays where the user has it, stage results are cached in a
+workspace next to ``--out``, and nothing is delivered to an outbox.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow
+
+from flows.batch import BatchResult, publish_all, run_stages
+from flows.cache import prune, stage_dir
+from flows.jobs import RecordingJob, process_job_file
+from flows.stages import STAGE_NAMES, STAGES
+from pipeline.errors import KijkwijzerError
+from pipeline.settings import load_settings
+
+
+class StageFailed(KijkwijzerError):
+    """A stage failed for the recording; the message names the stage and the problem."""
+
+    def __init__(self, message: str, internal: bool) -> None:
+        super().__init__(message)
+        self.exit_code = 1 if internal else 2
+
+
+@flow(name="process-recording", flow_run_name="process {recording_id}", validate_parameters=False)
+def process_recording(
+    workspace: str, recording_id: str, config: str | None = None, until: str | None = None
+) -> BatchResult:
+    """Run the stages (all, or up to ``until``) for the job stored in the workspace.
+
+    Parameters are paths and ids only: Prefect stores flow parameters in its database,
+    and consent details or settings (which may hold e-mail addresses) do not belong there.
+    """
+    settings = load_settings(Path(config) if config else None)
+    job = RecordingJob.model_validate_json(process_job_file(Path(workspace), recording_id).read_bytes())
+    last = STAGE_NAMES.index(until) if until else len(STAGES) - 1
+    result = run_stages([job], settings, STAGES[: last + 1])
+    publish_all([job], settings, result)
+    failure = result.failures.get(recording_id)
+    if failure is not None:
+        raise StageFailed(failure.message, internal=failure.code == "stage_failed")
+    keep = {stage_dir(job.cache_dir, ref.stage, ref.key).name for ref in result.refs[recording_id].values()}
+    prune(job.cache_dir, keep | {"job.json"})
+    return result

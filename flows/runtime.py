@@ -1,0 +1,278 @@
+"""Where the flows find their Prefect API, with little start-up cost and nothing in ``~``.
+
+Prefect 3 needs an API server for every flow run. Without ``PREFECT_API_URL`` it starts a
+temporary server in each process, which took 20-56 s on two cores (most of it importing
+the server and migrating a fresh SQLite database). So the order is:
+
+1. ``orchestration.api_url`` or ``PREFECT_API_URL``: a server someone runs (shared, with UI).
+2. ``server.json`` in PREFECT_HOME: the server ``kijkwijzer server`` runs for this data
+   root, or the local server an earlier command started.
+3. Otherwise start :mod:`flows.local_server` in the background: the first command waits
+   for it, later commands reuse it; it stops itself after ``server_idle_shutdown_s``.
+
+PREFECT_HOME lives inside the data root (``process``: next to ``--out``), telemetry is
+off (``DO_NOT_TRACK``, server analytics), and Prefect's own temporary server is disabled
+so a misconfiguration fails fast instead of silently waiting a minute. Call
+:func:`start_runtime` before importing Prefect: its settings are read at import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import importlib.metadata
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import KijkwijzerError
+from pipeline.fsutil import atomic_write_json, private_dir
+from pipeline.settings import Settings
+
+_FIXED_ENV = {
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_ENABLED": "false",
+    "PREFECT_UI_ENABLED": "false",
+    "HF_HUB_OFFLINE": "1",
+    "PYANNOTE_METRICS_ENABLED": "false",
+}
+_INFO_FILE = "server.json"
+_HEALTH_TIMEOUT_S = 2.0
+
+
+def configure_environment(home: Path, quiet: bool = True) -> None:
+    """Point Prefect at ``home`` and switch off everything that phones home."""
+    private_dir(home)
+    os.environ["PREFECT_HOME"] = str(home)
+    os.environ.update(_FIXED_ENV)
+    if quiet:
+        # Runs still log to the API (the UI shows them); the terminal shows progress bars
+        # and one-line errors instead of Prefect's log lines and tracebacks.
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
+
+
+def _home() -> Path:
+    return Path(os.environ["PREFECT_HOME"])
+
+
+def write_server_info(url: str, pid: int, mode: str) -> None:
+    """Announce a server for this PREFECT_HOME so later commands find it."""
+    atomic_write_json(_home() / _INFO_FILE, {"url": url, "pid": pid, "mode": mode})
+
+
+def read_server_info(home: Path) -> dict | None:
+    """The announced server of ``home``, if its process is still alive."""
+    try:
+        info = json.loads((home / _INFO_FILE).read_text(encoding="utf-8"))
+        os.kill(int(info["pid"]), 0)
+    except (FileNotFoundError, ValueError, KeyError, TypeError, ProcessLookupError):
+        return None
+    except PermissionError:
+        pass  # alive, owned by someone else
+    return info
+
+
+def forget_server_info(pid: int) -> None:
+    """Remove the announcement if it is ours (called by a server on exit)."""
+    path = _home() / _INFO_FILE
+    with contextlib.suppress(FileNotFoundError, ValueError, KeyError):
+        if json.loads(path.read_text(encoding="utf-8"))["pid"] == pid:
+            path.unlink()
+
+
+def api_healthy(url: str, timeout: float = _HEALTH_TIMEOUT_S) -> bool:
+    """Whether the Prefect API at ``url`` answers its health check."""
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/health", timeout=timeout) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def _loopback_reachable() -> bool:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        try:
+            socket.create_connection(listener.getsockname(), timeout=1).close()
+        except OSError as exc:
+            if exc.errno in (errno.ENETUNREACH, errno.EADDRNOTAVAIL):
+                return False
+            raise
+    return True
+
+
+def ensure_loopback() -> None:
+    """Bring up the loopback interface if it is down (e.g. under ``unshare -n``).
+
+    The local Prefect server listens on 127.0.0.1. In a fresh network namespace - the
+    usual way to prove a program makes no network calls - even loopback is down. Loopback
+    reaches no other machine, so bringing it up inside such a namespace keeps the
+    no-network guarantee; it needs CAP_NET_ADMIN, which the namespace's owner has.
+    """
+    if _loopback_reachable():
+        return
+    siocgifflags, siocsifflags, iff_up = 0x8913, 0x8914, 0x1
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            request = struct.pack("16sh22x", b"lo", 0)
+            flags = struct.unpack("16sh22x", fcntl.ioctl(sock, siocgifflags, request))[1]
+            fcntl.ioctl(sock, siocsifflags, struct.pack("16sh22x", b"lo", flags | iff_up))
+    except OSError as exc:
+        raise KijkwijzerError(
+            "the loopback interface (127.0.0.1) is down and cannot be brought up: "
+            f"{exc.strerror} (run `ip link set lo up` in this network namespace)"
+        ) from exc
+
+
+def _free_port(host: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _locked(home: Path) -> Iterator[None]:
+    fd = os.open(home / "server.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+@dataclass
+class Runtime:
+    """The Prefect API the flows of this process use."""
+
+    api_url: str
+    mode: str  # configured | server | local (reused) | started (by this command)
+    home: Path
+    process: subprocess.Popen | None = None
+    startup_timeout_s: float = 180.0
+    stop_at_exit: bool = False
+    started_at: float = field(default_factory=time.monotonic)
+
+    def wait_ready(self) -> float:
+        """Block until the API answers; returns the seconds waited. Fails with a clear message."""
+        begin = time.monotonic()
+        while not api_healthy(self.api_url, timeout=1.0):
+            if self.mode == "configured" or (self.mode == "server" and self.process is None):
+                raise KijkwijzerError(
+                    f"Prefect API at {self.api_url} is not reachable (start it, or unset "
+                    "orchestration.api_url / PREFECT_API_URL to use a local server)"
+                )
+            if self.process is not None and self.process.poll() is not None:
+                log = self.home / "server.log"
+                raise KijkwijzerError(f"the local Prefect server exited at start-up; see {log}")
+            if time.monotonic() - self.started_at > self.startup_timeout_s:
+                raise KijkwijzerError(
+                    f"the local Prefect server did not answer within {self.startup_timeout_s:.0f} s "
+                    "(raise orchestration.server_startup_timeout_s; see server.log in PREFECT_HOME)"
+                )
+            time.sleep(0.1)
+        return time.monotonic() - begin
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[None]:
+        """Run flows against this API, even if Prefect was imported before start-up."""
+        self.wait_ready()
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings(updates={PREFECT_API_URL: self.api_url}):
+            yield
+
+    def stop(self) -> None:
+        """Stop the server this command started, if it is not meant to outlive the command."""
+        if self.process is not None and self.stop_at_exit and self.process.poll() is None:
+            self.process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=10)
+
+
+def migrated_marker(home: Path) -> Path:
+    """Exists once a server of this Prefect version has migrated the database in ``home``."""
+    return home / f".migrated-prefect-{importlib.metadata.version('prefect')}"
+
+
+def _spawn_local_server(home: Path, host: str, idle_exit_s: float) -> tuple[str, subprocess.Popen]:
+    port = _free_port(host)
+    env = dict(os.environ)
+    if migrated_marker(home).exists() and (home / "prefect.db").exists():
+        # Checking the migrations costs seconds on every start; it is done once per version.
+        env["PREFECT_API_DATABASE_MIGRATE_ON_START"] = "false"
+    log = open(home / "server.log", "ab")  # noqa: SIM115 (the child keeps it)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flows.local_server", "--host", host, "--port", str(port),
+         "--idle-exit", str(idle_exit_s)],
+        stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, close_fds=True,
+        cwd=Path(__file__).resolve().parents[1], env=env,
+    )  # fmt: skip
+    log.close()
+    url = f"http://{host}:{port}/api"
+    atomic_write_json(home / _INFO_FILE, {"url": url, "pid": process.pid, "mode": "starting"})
+    return url, process
+
+
+def start_runtime(settings: Settings, home: Path, quiet: bool = True) -> Runtime:
+    """Choose (and if needed start) the Prefect API; call before importing Prefect.
+
+    Returns at once; the server may still be starting, so the caller can import the
+    pipeline meanwhile and call :meth:`Runtime.wait_ready` (or :meth:`Runtime.active`).
+    """
+    orchestration = settings.orchestration
+    configured = orchestration.api_url or os.environ.get("PREFECT_API_URL")
+    configure_environment(home, quiet)
+    timeout = orchestration.server_startup_timeout_s
+    if configured:
+        os.environ["PREFECT_API_URL"] = configured
+        return Runtime(configured, "configured", home, startup_timeout_s=timeout)
+    ensure_loopback()
+    with _locked(home):
+        info = read_server_info(home)
+        if info is not None:
+            runtime = Runtime(info["url"], "server" if info["mode"] == "ui" else "local", home)
+            runtime.startup_timeout_s = timeout
+            if info["mode"] == "starting" or api_healthy(info["url"]):
+                os.environ["PREFECT_API_URL"] = info["url"]
+                return runtime
+        idle = orchestration.server_idle_shutdown_s
+        url, process = _spawn_local_server(home, orchestration.server_host, idle or 60.0)
+    os.environ["PREFECT_API_URL"] = url
+    return Runtime(url, "started", home, process, timeout, stop_at_exit=idle == 0)
+
+
+def serve_ui(settings: Settings, home: Path) -> None:
+    """Run Prefect's full server with its UI in the foreground (``kijkwijzer server``)."""
+    orchestration = settings.orchestration
+    configure_environment(home, quiet=False)
+    os.environ["PREFECT_UI_ENABLED"] = "true"
+    os.environ.pop("PREFECT_API_URL", None)
+    host, port = orchestration.server_host, orchestration.server_port
+    url = f"http://{host}:{port}/api"
+    if api_healthy(url):
+        raise KijkwijzerError(f"a server already answers at {url} (use it or set orchestration.server_port)")
+    prefect = Path(sys.executable).with_name("prefect")
+    process = subprocess.Popen([str(prefect), "server", "start", "--host", host, "--port", str(port)])
+    try:
+        runtime = Runtime(url, "server", home, process, orchestration.server_startup_timeout_s)
+        runtime.wait_ready()
+        write_server_info(url, process.pid, mode="ui")
+        print(f"Prefect UI: http://{host}:{port}  (PREFECT_HOME={home}; Ctrl-C stops it)", flush=True)
+        process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        process.wait(timeout=30)
+    finally:
+        forget_server_info(process.pid)

@@ -1,0 +1,63 @@
+"""``watch_inbox``: claim complete files, gate them, archive, process, deliver.
+
+Each run handles everything the inbox holds at that moment, plus anything an earlier,
+interrupted run left behind (claims in ``work/``, archived recordings never finished).
+Every input ends in the archive (processed, or set aside as a duplicate) or in quarantine
+with a reason; nothing is dropped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.batch import publish_all, run_stages
+from flows.finish import RunSummary, finish_archived, job_is_current, summary_artifact
+from flows.jobs import archived_job
+from pipeline.ingest.archive import IngestOutcome, ingest_claim
+from pipeline.ingest.inbox import Claim, claim, pending_claims, scan_inbox
+from pipeline.ingest.layout import DataRoot
+from pipeline.ingest.records import load_meta
+from pipeline.settings import Settings, load_settings
+
+ACTOR = "watch"
+
+
+@task(name="ingest", task_run_name="ingest {claimed.dir.name}", cache_policy=NO_CACHE)
+def ingest(root: DataRoot, claimed: Claim, settings: Settings) -> IngestOutcome:
+    """Gate one claim and archive, set aside or quarantine it."""
+    return ingest_claim(root, claimed, settings.orchestration, ACTOR)
+
+
+def unfinished(root: DataRoot) -> list[str]:
+    """Archived recordings whose processing never finished (e.g. after a crash)."""
+    return [
+        paths.recording_id
+        for paths in root.recordings()
+        if paths.meta.is_file() and load_meta(paths).status == "ingested"
+    ]
+
+
+@flow(name="watch-inbox", flow_run_name="watch-inbox", validate_parameters=False)
+def watch_inbox(root: str, config: str | None = None) -> RunSummary:
+    """One pass over the inbox (``kijkwijzer watch`` repeats it every poll interval)."""
+    settings = load_settings(Path(config) if config else None)
+    data_root = DataRoot(Path(root)).ensure()
+    summary = RunSummary()
+    claims = pending_claims(data_root)
+    ready, _waiting = scan_inbox(data_root, settings.orchestration)
+    claims += [c for c in (claim(data_root, name, settings.orchestration) for name in ready) if c is not None]
+    for claimed in claims:  # sequential: a duplicate must see the archive its twin just entered
+        outcome = ingest(data_root, claimed, settings)
+        if outcome.outcome == "quarantined":
+            summary.quarantined.append((claimed.dir.name, outcome.code or "refused"))
+        elif outcome.outcome == "duplicate" and outcome.paths is not None:
+            summary.duplicates.append(outcome.paths.recording_id)
+    jobs = [archived_job(data_root.path, rid, settings) for rid in unfinished(data_root)]
+    result = run_stages(jobs, settings)
+    publish_all(jobs, settings, result, is_current=lambda job, key: job_is_current(data_root, job, key))
+    finish_archived(data_root, jobs, result, ACTOR, quarantine_failures=True, summary=summary)
+    summary_artifact(summary, "watch-summary")
+    return summary

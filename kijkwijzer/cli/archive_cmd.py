@@ -1,0 +1,236 @@
+"""Commands on a data root: watch, reprocess, status, server, purge, forget.
+
+The data root is ``--root DIR``, else ``KIJKWIJZER_ROOT``, else ``root`` in the config.
+Commands that change the archive hold a lock on the root, so a reprocess and a watch
+cycle never work on the same recording at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kijkwijzer.cli.app import app, state
+from kijkwijzer.cli.process_cmd import run_with_progress
+
+RootOption = Annotated[
+    Path | None, typer.Option("--root", help="Data root (default: KIJKWIJZER_ROOT or `root` in the config).")
+]
+
+
+def _root(root: Path | None) -> Any:
+    from pipeline.ingest.layout import DataRoot
+
+    settings = state.settings
+    return DataRoot((root or settings.resolve(settings.root)).resolve())
+
+
+@contextlib.contextmanager
+def _root_lock(data_root: Any) -> Iterator[None]:
+    """One command at a time changes a data root; a second one waits for the first."""
+    data_root.ensure()
+    fd = os.open(data_root.path / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            typer.echo("waiting for another kijkwijzer command on this data root…", err=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _runtime(data_root: Any) -> Any:
+    from flows.runtime import start_runtime
+
+    settings = state.settings
+    home = settings.orchestration.prefect_home
+    home_dir = settings.resolve(home) if home else data_root.prefect_home
+    return start_runtime(settings, home_dir, quiet=not state.debug)
+
+
+def _config() -> str | None:
+    return str(state.config.resolve()) if state.config else None
+
+
+def _with_runner(flow: Any) -> Any:
+    from flows.runners import task_runner
+
+    return flow.with_options(task_runner=task_runner(state.settings))
+
+
+def _has_work(data_root: Any) -> bool:
+    from flows.watch import unfinished
+    from pipeline.ingest.inbox import pending_claims, scan_inbox
+
+    ready, _ = scan_inbox(data_root, state.settings.orchestration)
+    return bool(ready or pending_claims(data_root) or unfinished(data_root))
+
+
+def _print_summary(summary: Any) -> None:
+    for line in summary.lines():
+        typer.echo(line)
+
+
+@app.command()
+def watch(
+    root: RootOption = None,
+    once: Annotated[bool, typer.Option("--once", help="Process the inbox once, then exit.")] = False,
+) -> None:
+    """Watch the inbox: gate, archive and process every complete recording, deliver its sheet."""
+    data_root = _root(root).ensure()
+    runtime = _runtime(data_root)
+    try:
+        from flows.watch import watch_inbox
+
+        flow = _with_runner(watch_inbox)
+        interval = state.settings.orchestration.watch.poll_interval_s
+        while True:
+            with _root_lock(data_root):
+                if _has_work(data_root):
+                    summary = run_with_progress(runtime, 2, lambda: flow(str(data_root.path), _config()))
+                    _print_summary(summary)
+                elif once:
+                    typer.echo("inbox: nothing complete to process")
+            if once:
+                return
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        typer.echo("stopped", err=True)
+    finally:
+        runtime.stop()
+
+
+@app.command()
+def reprocess(
+    root: RootOption = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="Rerun from this stage on; earlier stages must be cached.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Recompute even when the cache is current.")] = False,
+    klantmanager: Annotated[str | None, typer.Option("--klantmanager", help="Only her recordings.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Recorded on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Recorded on or before (YYYY-MM-DD).")] = None,
+    dask: Annotated[
+        str | None, typer.Option("--dask", help="Fan out to this Dask scheduler, e.g. tcp://10.0.0.5:8786.")
+    ] = None,
+) -> None:
+    """Reprocess archived recordings; unchanged stages are cache hits, failures are reported."""
+    from pipeline.errors import KijkwijzerError
+    from pipeline.ingest.records import select_recordings
+
+    def day(text: str | None, option: str) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(text) if text else None
+        except ValueError as exc:
+            raise KijkwijzerError(f"{option} {text!r}: not a date (use YYYY-MM-DD)") from exc
+
+    if dask:
+        state.settings.orchestration.dask_address = dask
+    data_root = _root(root)
+    chosen = select_recordings(data_root, klantmanager, day(since, "--since"), day(until, "--until"))
+    if not chosen:
+        typer.echo("no archived recordings match")
+        return
+    runtime = _runtime(data_root)
+    try:
+        from flows.reprocess import reprocess_archive
+
+        flow = _with_runner(reprocess_archive)
+        with _root_lock(data_root):
+            summary = run_with_progress(
+                runtime, len(chosen), lambda: flow(str(data_root.path), chosen, stage, force, _config())
+            )
+    finally:
+        runtime.stop()
+    _print_summary(summary)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def status(root: RootOption = None) -> None:
+    """Show what is in the inbox, the archive and the quarantine (ids and reasons, no names)."""
+    from flows.runtime import read_server_info
+    from pipeline.ingest.inbox import pending_claims, scan_inbox
+    from pipeline.ingest.quarantine import quarantined_items
+    from pipeline.ingest.records import load_meta
+
+    data_root = _root(root)
+    settings = state.settings
+    ready, waiting = scan_inbox(data_root, settings.orchestration)
+    typer.echo(f"data root: {data_root.path}")
+    typer.echo(f"inbox: {len(ready)} ready, {len(waiting)} waiting")
+    for item in waiting:
+        typer.echo(f"  waiting: {item.name!r} ({item.why})")
+    claims = pending_claims(data_root) if data_root.work.is_dir() else []
+    if claims:
+        typer.echo(f"claimed, not yet archived: {len(claims)} (the next watch run finishes them)")
+    counts: dict[str, int] = {}
+    rows = []
+    for paths in data_root.recordings():
+        if paths.meta.is_file():
+            meta = load_meta(paths)
+            counts[meta.status] = counts.get(meta.status, 0) + 1
+            rows.append(f"  {meta.recording_id}  {meta.consent.recorded_on}  {meta.status}" + (
+                f"  ({meta.error_code})" if meta.error_code else ""
+            ))  # fmt: skip
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "empty"
+    typer.echo(f"archive: {summary}")
+    for row in rows:
+        typer.echo(row)
+    items = quarantined_items(data_root)
+    typer.echo(f"quarantine: {len(items)}")
+    for folder, reason in items:
+        typer.echo(f"  {folder.name.split('_')[0]}: {reason}")
+    home = settings.orchestration.prefect_home
+    info = read_server_info(settings.resolve(home) if home else data_root.prefect_home)
+    typer.echo(f"prefect server: {info['url'] if info else 'none running (the next command starts one)'}")
+
+
+@app.command()
+def server(root: RootOption = None) -> None:
+    """Run a Prefect server with its UI for this data root; other commands then use it."""
+    from flows.runtime import serve_ui
+
+    settings = state.settings
+    data_root = _root(root).ensure()
+    home = settings.orchestration.prefect_home
+    serve_ui(settings, settings.resolve(home) if home else data_root.prefect_home)
+
+
+@app.command()
+def purge(root: RootOption = None) -> None:
+    """Remove recordings whose retention has passed (research exports stay if consented)."""
+    from pipeline.ingest.retention import purge as run_purge
+
+    data_root = _root(root)
+    with _root_lock(data_root):
+        report = run_purge(data_root, state.settings)
+    typer.echo(f"removed: {len(report.removed)} recordings")
+    typer.echo(f"personal data removed, pseudonymised research data kept: {len(report.research_kept)}")
+    typer.echo(f"expired quarantine items removed: {len(report.quarantine_removed)}")
+
+
+@app.command()
+def forget(
+    recording_id: Annotated[str, typer.Argument(help="The recording id, e.g. rec-0123456789abcdef.")],
+    root: RootOption = None,
+) -> None:
+    """Erase a recording and everything derived from it, including its outbox folder."""
+    from pipeline.ingest.retention import forget as run_forget
+
+    data_root = _root(root)
+    with _root_lock(data_root):
+        removed = run_forget(data_root, recording_id, state.settings)
+    for path in removed:
+        typer.echo(f"removed {path}")
