@@ -78,6 +78,40 @@ def _ends_with_question_mark(text: str) -> bool:
     return stripped.endswith("?") or stripped.endswith("?!")
 
 
+VOCATIVE_PREFIX = "@"
+
+
+def _normalise(tokens: list[Token], spoken: dict[str, list[str]], context: AnalysisContext) -> list[Token]:
+    """Replace spoken and regional forms by standard Dutch ("hedde" → "heb je", "wa" → "wat")."""
+    if not any(tok.lower in spoken for tok in tokens):
+        return tokens
+    out: list[Token] = []
+    for tok in tokens:
+        replacement = spoken.get(tok.lower)
+        if replacement is None:
+            out.append(tok)
+            continue
+        for i, word in enumerate(replacement):
+            # keep the capital of a sentence-initial word: names and vocatives are told by it
+            text = word.capitalize() if i == 0 and tok.text[:1].isupper() else word
+            out.append(context.nlp.token(text))
+    return out
+
+
+def _is_vocative(tokens: list[Token], at: int, context: AnalysisContext) -> bool:
+    """A capitalised name followed by a comma at the start: "Rob, wil jij…"."""
+    if at + 2 >= len(tokens) or tokens[at + 1].lower != "," or not tokens[at].text[:1].isupper():
+        return False
+    word = tokens[at].lower
+    function_words = (
+        context.words("words.question_words")
+        | context.words("words.subject_pronouns")
+        | context.words("words.determiners")
+        | context.words("words.stopwords")
+    )
+    return word not in function_words and not context.nlp.is_finite(tokens[at]) and word.isalpha()
+
+
 def build_views(conversation: Conversation, context: AnalysisContext) -> list[SentenceView]:
     """One view per sentence, in conversation order, tokenised in a single spaCy pass."""
     sentences: list[tuple[Sentence, int]] = [
@@ -87,11 +121,18 @@ def build_views(conversation: Conversation, context: AnalysisContext) -> list[Se
     ]
     token_lists = context.nlp.tokenize([sentence.text for sentence, _ in sentences])
     markers = context.words("words.discourse_markers")
+    spoken = context.lexicon.mapping("words.spoken_forms")
     views = []
-    for position, ((sentence, turn_position), tokens) in enumerate(zip(sentences, token_lists)):
+    for position, ((sentence, turn_position), raw_tokens) in enumerate(zip(sentences, token_lists)):
+        tokens = _normalise(raw_tokens, spoken, context)
         core = 0
         while core < len(tokens) and (tokens[core].lower in markers or tokens[core].lower in PUNCT_TOKENS):
             core += 1
+        forms = [t.lower for t in tokens]
+        if _is_vocative(tokens, core, context):
+            # "Rob, wil jij…": the name is skipped like a marker; "@" lets "^" patterns skip it too
+            forms[core] = VOCATIVE_PREFIX + forms[core]
+            core += 2
         views.append(
             SentenceView(
                 sentence=sentence,
@@ -101,7 +142,7 @@ def build_views(conversation: Conversation, context: AnalysisContext) -> list[Se
                 qmark=_ends_with_question_mark(sentence.text),
                 core=core,
                 markers=[tok.lower for tok in tokens[:core] if tok.lower not in PUNCT_TOKENS],
-                string=token_string([t.lower for t in tokens], [t.lemma for t in tokens]),
+                string=token_string(forms, [t.lemma for t in tokens]),
             )
         )
     return views
@@ -113,6 +154,24 @@ def turn_views(views: list[SentenceView], turns: list[Turn]) -> list[list[Senten
     for view in views:
         grouped[view.turn_position].append(view)
     return grouped
+
+
+PLURAL_SUBJECTS = {"we", "wij", "jullie", "ze", "zij"}
+
+
+def has_finite_verb(view: SentenceView, context: AnalysisContext) -> bool:
+    """A finite verb in the sentence; a form equal to its infinitive ("invullen") counts only
+    next to a plural subject, because on its own it is usually an infinitive."""
+    words = view.words
+    for i, tok in enumerate(words):
+        if not context.nlp.is_finite(tok):
+            continue
+        if tok.lower != tok.lemma:
+            return True
+        neighbours = {w.lower for w in words[max(0, i - 1) : i + 2]}
+        if neighbours & PLURAL_SUBJECTS:
+            return True
+    return False
 
 
 def content_lemmas(view: SentenceView, context: AnalysisContext) -> set[str]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from pipeline.analysis.context import PUNCT_TOKENS, AnalysisContext, SentenceView
+from pipeline.analysis.context import PUNCT_TOKENS, AnalysisContext, SentenceView, has_finite_verb
 from pipeline.nlp import Token
 
 QuestionKind = Literal["wh", "yes_no", "invitation", "tag", "declarative"]
@@ -34,20 +34,6 @@ class QuestionCue:
 
 def _word_count(view: SentenceView) -> int:
     return len(view.words)
-
-
-def _strip_vocative(tokens: list[Token], context: AnalysisContext) -> list[Token]:
-    """Drop a leading name and comma: "Mark, heb je…" → "heb je…"."""
-    if len(tokens) > 2 and tokens[1].lower == "," and tokens[0].text[:1].isupper():
-        first = tokens[0].lower
-        function_words = (
-            context.words("words.question_words")
-            | context.words("words.subject_pronouns")
-            | context.words("words.determiners")
-        )
-        if first not in function_words and not context.nlp.is_finite(tokens[0]):
-            return tokens[2:]
-    return tokens
 
 
 def _is_subject_start(token: Token, context: AnalysisContext, allow_name: bool = True) -> bool:
@@ -160,7 +146,6 @@ def _yes_no_clause(tokens: list[Token], view: SentenceView, context: AnalysisCon
 def _interrogative_clause(
     tokens: list[Token], view: SentenceView, context: AnalysisContext
 ) -> QuestionCue | None:
-    tokens = _strip_vocative(tokens, context)
     if not tokens:
         return None
     first = tokens[0].lower
@@ -174,26 +159,33 @@ def _interrogative_clause(
     return None
 
 
-def _later_clauses(tokens: list[Token], context: AnalysisContext) -> list[list[Token]]:
-    """Clauses after a comma, colon or semicolon: "Even over de brief, heb je die al?".
+def _last_clause(tokens: list[Token], context: AnalysisContext) -> list[Token]:
+    """The clause after the last comma, colon or semicolon: "Even over de brief, heb je die?".
 
-    Leading discourse markers are dropped ("…, of is dat te lang?"). Nothing after a verb of
-    saying counts: "Toen vroeg die man: waarom…?" reports a question.
+    Leading discourse markers are dropped ("…, of is dat te lang?"). Only the last clause, so
+    a parenthesis ("Bij Randstad, hoe heet ie, Start People?") does not count. Nothing after
+    a verb of saying counts: "Toen vroeg die man: waarom…?" reports a question.
     """
-    markers = context.words("words.discourse_markers")
+    cuts = [i for i, tok in enumerate(tokens) if tok.lower in PUNCT_TOKENS]
+    if not cuts:
+        return []
     reporting = context.words("questions.reporting_lemmas")
-    clauses = []
+    if any(tok.lemma in reporting for tok in tokens[: cuts[-1]]):
+        return []
+    markers = context.words("words.discourse_markers")
+    j = cuts[-1] + 1
+    while j < len(tokens) and (tokens[j].lower in markers or tokens[j].lower in PUNCT_TOKENS):
+        j += 1
+    return tokens[j:]
+
+
+def _reported(tokens: list[Token], context: AnalysisContext) -> bool:
+    """A verb of saying before a colon: what follows is a quote."""
+    reporting = context.words("questions.reporting_lemmas")
     for i, tok in enumerate(tokens):
-        if tok.lower not in PUNCT_TOKENS:
-            continue
-        if any(t.lemma in reporting for t in tokens[:i]):
-            break
-        j = i + 1
-        while j < len(tokens) and (tokens[j].lower in markers or tokens[j].lower in PUNCT_TOKENS):
-            j += 1
-        if j < len(tokens):
-            clauses.append(tokens[j:])
-    return clauses
+        if tok.lower == ":" and any(t.lemma in reporting for t in tokens[:i]):
+            return True
+    return False
 
 
 def _tag(view: SentenceView, context: AnalysisContext) -> QuestionCue | None:
@@ -216,7 +208,7 @@ def _embeds_question(tokens: list[Token], context: AnalysisContext) -> bool:
     return any(tok.lower in openers for tok in tokens[1:])
 
 
-def _foreign(view: SentenceView, context: AnalysisContext) -> bool:
+def is_foreign(view: SentenceView, context: AnalysisContext) -> bool:
     """Mostly words that are not Dutch: another language, where only the "?" can tell."""
     function_words = context.words("words.stopwords") | context.words("words.subject_pronouns")
     words = [tok.lower for tok in view.words]
@@ -237,11 +229,11 @@ def _declarative_question(tokens: list[Token], view: SentenceView, context: Anal
         return True  # alternatives: "Van acht tot vijf, of korter?"
     if any(tok.lower in context.words("questions.confirmation_particles") for tok in words):
         return True  # "Ik praatte toch niet te snel?"
-    if _foreign(view, context):
+    if is_foreign(view, context):
         return True  # an interpreter's question in another language: trust the "?"
     if count > settings.declarative_max_words:
         return False
-    if not any(context.nlp.is_finite(tok) for tok in words):
+    if not has_finite_verb(view, context):
         return True  # elliptic: "Om negen uur bij het buurthuis?"
     subject = words[0].lower
     second = context.words("words.second_person")
@@ -271,11 +263,13 @@ def detect_question(view: SentenceView, context: AnalysisContext) -> QuestionCue
             return cue
         if context.match("questions.invitation_imperatives", view):
             return QuestionCue("invitation")
-        if view.qmark:
-            for clause in _later_clauses(tokens, context):
-                cue = _interrogative_clause(clause, view, context)
-                if cue is not None:
-                    return cue
+        clause = _last_clause(tokens, context) if view.qmark else []
+        if clause:
+            cue = _interrogative_clause(clause, view, context)
+            if cue is not None:
+                return cue
+    if _reported(view.tokens, context):
+        return None  # "Toen vroeg die man: heeft u geen smartphone?"
     cue = _tag(view, context)
     if cue is not None:
         return cue

@@ -13,14 +13,14 @@ from pipeline.analysis.feedback_request import detect_feedback_request
 from pipeline.analysis.goal import detect_goal
 from pipeline.analysis.metacommunication import detect_metacommunication
 from pipeline.analysis.metrics import conversation_metrics
-from pipeline.analysis.question_focus import question_focus
+from pipeline.analysis.question_focus import inherit_focus, question_focus
 from pipeline.analysis.question_form import question_form
 from pipeline.analysis.questions import QuestionCue, detect_question
 from pipeline.analysis.resistance import detect_resistance
 from pipeline.analysis.self_answered import SelfAnswer, self_answer
 from pipeline.analysis.sentences import ensure_sentences
 from pipeline.analysis.stacked import stacked_questions
-from pipeline.analysis.summaries import Summary, client_lemmas_before, detect_summary
+from pipeline.analysis.summaries import Summary, detect_summary, others_lemmas_before
 from pipeline.analysis.turn_taking import turn_taking_metrics
 from pipeline.analysis.wait_time import Wait, wait_after
 from pipeline.settings import Settings
@@ -93,22 +93,36 @@ def _detect(conversation: Conversation, views: list[SentenceView], context: Anal
         in_turn = [view for view in turn_group if view.position in positions]
         for view in in_turn:
             following = [v for v in turn_group if v.position > view.position]
-            answer = self_answer(view, found.questions[view.position], following, positions, context)
+            answer = self_answer(view, found.questions[view.position], following, found.questions, context)
             if answer is not None:
                 found.self_answers[view.position] = answer
         if in_turn and in_turn[-1].position not in found.self_answers:
             found.waits[in_turn[-1].position] = wait_after(
                 conversation.turns, turn_position, backchannel, context.settings.turn_taking
             )
+    suggestions = {
+        answer.answer_position: question
+        for question, answer in found.self_answers.items()
+        if answer.answer_position in found.questions
+    }
+    inherit_focus(views, found.questions, found.focus, found.forms, suggestions, context)  # type: ignore[arg-type]
 
     answer_positions = {a.answer_position for a in found.self_answers.values()}
-    turn_roles = [turn.role for turn in conversation.turns]
+    turn_speakers = [turn.speaker for turn in conversation.turns]
     for name, _ in SENTENCE_THEMES:
         found.themes[name] = {}
     for view in views:
+        before = views[view.position - 1] if view.position > 0 else None
+        opens_turn = before is None or before.turn_position != view.turn_position
         if view.position not in answer_positions:
-            lemmas = client_lemmas_before(view, views, turn_roles, context)
-            summary = detect_summary(view, found.questions.get(view.position), lemmas, context)
+            summary = detect_summary(
+                view,
+                found.questions.get(view.position),
+                others_lemmas_before(view, views, turn_speakers, context),
+                opens_turn and before is not None,
+                not opens_turn and (view.position - 1) in found.summaries,
+                context,
+            )
             if summary is not None:
                 found.summaries[view.position] = summary
         for name, detector in SENTENCE_THEMES:
@@ -182,7 +196,7 @@ def _events(
                 "summary",
                 {
                     "cue": summary.cue,
-                    "evidence": summary.strength,
+                    "evidence": list(summary.evidence),
                     "overlap": summary.overlap,
                     "shared_words": list(summary.shared),
                 },

@@ -18,7 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.analysis.context import PUNCT_TOKENS, AnalysisContext, SentenceView, content_lemmas
+from pipeline.analysis.context import (
+    PUNCT_TOKENS,
+    AnalysisContext,
+    SentenceView,
+    content_lemmas,
+    has_finite_verb,
+)
 from pipeline.analysis.questions import QuestionCue
 
 
@@ -59,7 +65,7 @@ def _answer_evidence(
         evidence.append(("answer_particle", 2))
     if _slot_filled(question, cue, answer, context):
         evidence.append(("slot_filled", 2))
-    has_verb = any(context.nlp.is_finite(tok) for tok in words)
+    has_verb = has_finite_verb(answer, context)
     if not has_verb and 0 < len(words) <= 6:
         evidence.append(("fragment", 2))
     if context.match("self_answer.copular_answer", answer):
@@ -72,11 +78,54 @@ def _answer_evidence(
     return evidence
 
 
+def _main_verbs(view: SentenceView, context: AnalysisContext) -> set[str]:
+    return {tok.lemma for tok in view.words if context.nlp.is_finite(tok)}
+
+
+def _suggestion_in_question_form(
+    question: SentenceView,
+    cue: QuestionCue,
+    answer: SentenceView,
+    answer_cue: QuestionCue,
+    context: AnalysisContext,
+) -> str | None:
+    """A candidate answer phrased as a question: "Hoeveel uur is dat? Acht?".
+
+    After a wh-question: a closed question that offers a filler (verbless, alternatives,
+    "toch", or the same verb: "Wat wil je? Wil je werk?"). After a yes/no question only an
+    answer ("Nee, je bent gestopt, toch?") or a presumption about the listener ("Die heeft u
+    toch…?"). Never a new wh-question, nor an "Of…?" that turns the question into a choice.
+    """
+    if answer_cue.kind == "wh" or (answer.markers and answer.markers[0] == "of"):
+        return None
+    words = answer.words
+    first = next((tok.lower for tok in answer.core_tokens if tok.lower not in PUNCT_TOKENS), "")
+    presumes = any(tok.lower in context.words("questions.confirmation_particles") for tok in words) or bool(
+        context.match("self_answer.hedges", answer)
+    )
+    if answer.markers and answer.markers[0] in context.words("words.answer_particles"):
+        return "answer_particle"
+    if cue.kind != "wh":
+        if presumes and first not in context.words("words.first_person_subjects"):
+            return "presumption"
+        return None
+    if not has_finite_verb(answer, context):
+        return "fragment"
+    if any(tok.lower == "of" for tok in words[1:-1]):
+        return "alternatives"
+    if presumes:
+        return "presumption"
+    shared_verbs = _main_verbs(question, context) & _main_verbs(answer, context)
+    if shared_verbs - context.words("self_answer.light_verbs"):
+        return "same_verb"
+    return None
+
+
 def self_answer(
     question: SentenceView,
     cue: QuestionCue,
     following: list[SentenceView],
-    question_positions: set[int],
+    question_cues: dict[int, QuestionCue],
     context: AnalysisContext,
 ) -> SelfAnswer | None:
     """Whether ``question`` is answered by the next sentences of the same turn (``following``)."""
@@ -87,11 +136,13 @@ def self_answer(
     for answer in following:
         if all(tok.lower in sounds for tok in answer.words):
             continue  # "eh…" between question and answer
-        if answer.position in question_positions:
-            return None
         pause = max(0.0, answer.sentence.start - question.sentence.end)
         if pause > settings.max_pause_s:
             return None
+        answer_cue = question_cues.get(answer.position)
+        if answer_cue is not None:
+            how = _suggestion_in_question_form(question, cue, answer, answer_cue, context)
+            return None if how is None else SelfAnswer(answer.position, round(pause, 3), 2, (how,))
         if context.match("self_answer.not_an_answer", answer):
             return None
         evidence = _answer_evidence(question, cue, answer, context)

@@ -86,6 +86,12 @@ class DutchNlp:
         self.verb_lemmas = verbs.lemmas
         self.verb_stems = verbs.stems
 
+    def token(self, word: str) -> Token:
+        """A token for a word that did not come from the tokenizer (a normalised spoken form)."""
+        lower = word.lower()
+        lemma = self.verb_lemmas.get(lower) or self._lookup.get(lower, lower)
+        return Token(word, lower, lemma)
+
     def is_known_word(self, word: str) -> bool:
         """The word is in the Dutch lemma tables (inflected form or lemma) or the verb table.
 

@@ -26,13 +26,18 @@ class Lexicon:
         self._source = source
         self._sets: dict[str, frozenset[str]] = {}
         self._patterns: dict[str, PatternSet] = {}
+        self._mappings: dict[str, dict[str, list[str]]] = {}
 
-    def _list(self, key: str) -> list[str]:
+    def _node(self, key: str) -> Any:
         node: Any = self._data
         for part in key.split("."):
             if not isinstance(node, dict) or part not in node:
                 raise ConfigError(f"{self._source}: missing lexicon key '{key}'")
             node = node[part]
+        return node
+
+    def _list(self, key: str) -> list[str]:
+        node = self._node(key)
         if not isinstance(node, list) or not all(isinstance(item, str) for item in node):
             raise ConfigError(f"{self._source}: lexicon key '{key}' must be a list of strings")
         return node
@@ -42,6 +47,15 @@ class Lexicon:
         if key not in self._sets:
             self._sets[key] = frozenset(item.lower() for item in self._list(key))
         return self._sets[key]
+
+    def mapping(self, key: str) -> dict[str, list[str]]:
+        """A word → replacement-words mapping, e.g. spoken and regional forms ("hedde" → heb je)."""
+        if key not in self._mappings:
+            node = self._node(key)
+            if not isinstance(node, dict) or not all(isinstance(v, str) for v in node.values()):
+                raise ConfigError(f"{self._source}: lexicon key '{key}' must map words to words")
+            self._mappings[key] = {str(k).lower(): v.lower().split() for k, v in node.items()}
+        return self._mappings[key]
 
     def patterns(self, key: str) -> PatternSet:
         """A compiled pattern set, e.g. ``patterns("summary.strong_cues")``."""

@@ -6,8 +6,9 @@ than token-dict lists. Compiling each group of patterns into one regular express
 ``" form=lemma form=lemma"`` string also keeps a 60-minute transcript well under a second.
 
 Syntax (see models/lexicons/nl_analysis.yaml): ``word``, ``word*`` (prefix), ``<lemma>``,
-``a|b|<c>`` alternatives, ``_`` one token, ``..`` 0-3 tokens, ``...`` 0-6 tokens, ``^`` at
-the start after discourse markers, ``$`` at the end.
+``a|b|<c>`` one-token alternatives, ``_`` one token, ``..`` 0-3 tokens, ``...`` 0-6 tokens,
+``^`` at the start after discourse markers, ``$`` at the end, and `` | `` (with spaces)
+between whole alternative phrases: ``"geen haast | maakt niet uit"``.
 """
 
 from __future__ import annotations
@@ -32,14 +33,23 @@ def _atom(text: str, where: str) -> str:
 
 
 def compile_pattern(pattern: str, markers: Iterable[str], where: str) -> str:
-    """Translate one pattern into a regular expression over a token string."""
+    """Translate one pattern (possibly ``" | "``-separated phrases) into a regular expression."""
+    markers = list(markers)
+    phrases = pattern.split(" | ")
+    if len(phrases) > 1:
+        return "|".join(f"(?:{_compile_phrase(p, markers, where)})" for p in phrases)
+    return _compile_phrase(pattern, markers, where)
+
+
+def _compile_phrase(pattern: str, markers: list[str], where: str) -> str:
     parts = pattern.split()
     if not parts:
         raise ConfigError(f"{where}: empty pattern")
     regex = ""
     if parts[0] == "^":
         marker_alt = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
-        regex = rf"^(?: (?:{marker_alt}|,)=[^ ]*)*" if marker_alt else "^"
+        # discourse markers, commas and a vocative name ("@rob", see analysis.context)
+        regex = rf"^(?: (?:{marker_alt}|,|@[^ =]*)=[^ ]*)*" if marker_alt else r"^(?: (?:,|@[^ =]*)=[^ ]*)*"
         parts = parts[1:]
     anchored_end = bool(parts) and parts[-1] == "$"
     if anchored_end:

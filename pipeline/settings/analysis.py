@@ -38,7 +38,7 @@ class SelfAnswerSettings(Section):
 
     max_pause_s: float = Field(1.0, ge=0)
     min_score: int = Field(2, ge=1)
-    roles: list[RoleName] = ["klantmanager"]
+    roles: list[RoleName] = ["klantmanager", "other"]
 
 
 class StackedSettings(Section):
@@ -48,16 +48,31 @@ class StackedSettings(Section):
     roles: list[RoleName] = ["klantmanager", "client", "other"]
 
 
+class SummaryPoints(Section):
+    """Weight of each piece of evidence for a summary without a cue phrase."""
+
+    opener: int = 2  # "Dus…"
+    about_listener: int = 1  # je/u/uw…: a statement about the client
+    names_feeling: int = 1
+    overlap: int = 1  # reuses the client's words
+    strong_overlap: int = 1  # … many of them (on top of overlap)
+    opens_turn: int = 1  # first sentence after the client spoke
+    continues_summary: int = 2  # the sentence before was a summary
+
+
 class SummarySettings(Section):
     """Summaries and reflections: cue phrases plus overlap with the client's recent words."""
 
     roles: list[RoleName] = ["klantmanager"]
-    lookback_turns: int = Field(2, ge=1)
+    lookback_turns: int = Field(3, ge=1)
     lookback_s: float = Field(120.0, gt=0)
-    weak_cue_min_overlap: float = Field(0.25, ge=0, le=1)
-    weak_cue_min_shared: int = Field(1, ge=1)
-    no_cue_min_overlap: float = Field(0.5, ge=0, le=1)
-    no_cue_min_shared: int = Field(3, ge=1)
+    min_overlap: float = Field(0.25, ge=0, le=1)
+    strong_overlap: float = Field(0.5, ge=0, le=1)
+    strong_overlap_shared: int = Field(2, ge=1)
+    min_points: int = Field(3, ge=1)
+    echo_max_words: int = Field(4, ge=0)
+    question_min_words: int = Field(8, ge=1)
+    points: SummaryPoints = SummaryPoints()
 
 
 class TurnTakingSettings(Section):
