@@ -161,3 +161,10 @@ def test_themes_file_must_define_every_configured_theme(tmp_path: Path, settings
     custom.fragments.themes_file = broken
     with pytest.raises(ConfigError, match="weerstand"):
         load_themes(custom)
+
+
+def test_every_theme_asks_a_slim_question(settings: Settings) -> None:
+    """Self-image (zelfbeeld) or role (rol) questions come with every fragment, as the method asks."""
+    for name, theme in load_themes(settings).themes.items():
+        for questions in (theme.questions, theme.positive_questions):
+            assert any("zelfbeeld" in q or " rol " in q for q in questions), name

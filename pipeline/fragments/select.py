@@ -49,10 +49,22 @@ class _Timeline:
         self.starts = np.array([m.start for m in moments], dtype=float)
         self.ends = np.array([m.end for m in moments], dtype=float)
         self.weights = np.array([m.weight for m in moments], dtype=float)
+        self._shown: dict[Window, np.ndarray] = {}
+        self._described: dict[Window, tuple[str, bool]] = {}
 
     def shown(self, window: Window) -> np.ndarray:
-        """Boolean mask of the moments this window shows (see ``shown_mask``)."""
-        return shown_mask(window, self.starts, self.ends)
+        """Boolean mask of the moments this window shows (see ``shown_mask``); cached per window."""
+        if window not in self._shown:
+            self._shown[window] = shown_mask(window, self.starts, self.ends)
+        return self._shown[window]
+
+    def describe(self, window: Window, fallback_theme: str) -> tuple[str, bool]:
+        """A window's dominant theme and whether it mainly shows something that went well; cached."""
+        if window not in self._described:
+            mask = self.shown(window)
+            moments = [m for m, shown in zip(self.moments, mask, strict=True) if shown]
+            self._described[window] = (_dominant_theme(moments, fallback_theme), _is_positive(moments))
+        return self._described[window]
 
 
 def _dominant_theme(moments: list[Moment], fallback: str) -> str:
@@ -93,13 +105,9 @@ class _Selection:
             mask |= self.timeline.shown(window)
         return mask
 
-    def _moments(self, mask: np.ndarray) -> list[Moment]:
-        return [m for m, shown in zip(self.timeline.moments, mask, strict=True) if shown]
-
     def describe(self, window: Window) -> tuple[str, bool]:
         """A window's dominant theme and whether it mainly shows something that went well."""
-        moments = self._moments(self.timeline.shown(window))
-        return _dominant_theme(moments, self.frag.fill_theme), _is_positive(moments)
+        return self.timeline.describe(window, self.frag.fill_theme)
 
     def _bin(self, window: Window) -> int:
         middle = (window.start + window.end) / 2
@@ -260,7 +268,10 @@ def _reason(
 
 
 def _events_shown(window: Window, events: list[Event]) -> list[str]:
-    return [event.id for event in events if window.shows(event.start, event.end)]
+    starts = np.array([event.start for event in events], dtype=float)
+    ends = np.array([event.end for event in events], dtype=float)
+    mask = shown_mask(window, starts, ends)
+    return [event.id for event, shown in zip(events, mask, strict=True) if shown]
 
 
 def select_fragments(analysis: Analysis, conversation: Conversation, settings: Settings) -> list[Fragment]:
