@@ -45,7 +45,7 @@ def pseudonymizer(privacy_settings):
 
 @pytest.mark.parametrize(
     ("split", "min_precision", "min_recall"),
-    [("dev", 0.97, 0.95), ("test", 0.95, 0.90)],
+    [("dev", 0.97, 0.95), ("test", 0.93, 0.93), ("holdout", 0.95, 0.95)],
 )
 def test_labelled_set_quality_floor(privacy_settings, split, min_precision, min_recall):
     """Guards the measured quality (bench/deid_quality.py) against regressions in lists or deduce."""
@@ -54,7 +54,7 @@ def test_labelled_set_quality_floor(privacy_settings, split, min_precision, min_
         load_labelled(DEID_DATA / f"{split}.txt"),
         lambda text: [Span(e.start, e.end, e.category) for e in detector.detect(text)],
     )
-    assert report.overall.gold >= 70
+    assert report.overall.gold >= 45
     assert report.overall.precision >= min_precision, report.false_positives
     assert report.overall.recall >= min_recall, report.misses
     for category in ("bsn", "email", "phone", "date"):
@@ -62,13 +62,13 @@ def test_labelled_set_quality_floor(privacy_settings, split, min_precision, min_
 
 
 def test_labelled_sets_are_well_formed():
-    for split in ("dev", "test"):
+    for split in ("dev", "test", "holdout"):
         sentences = load_labelled(DEID_DATA / f"{split}.txt")
-        assert len(sentences) >= 120
+        assert len(sentences) >= 90
         categories = {g.category for s in sentences for g in s.gold}
         assert {"person", "location", "date", "phone", "bsn", "email"} <= categories
         negatives = [s for s in sentences if not s.gold]
-        assert len(negatives) >= 40, "hard negatives are half the point"
+        assert len(negatives) >= 35, "hard negatives are half the point"
         for sentence in sentences:
             for gold in sentence.gold:
                 digits = "".join(ch for ch in sentence.text[gold.start : gold.end] if ch.isdigit())
@@ -147,12 +147,38 @@ def test_known_name_variants():
 
 
 def test_lists_are_configuration_not_code(privacy_settings):
-    sentence = "We wonen in Lombok."
+    sentence = "Lombok is een gezellige wijk."
     assert Pseudonymizer(privacy_settings).text(sentence) == sentence
     deny = dict(privacy_settings.deny)
     deny["location"] = [*deny.get("location", []), "Lombok"]
     extended = privacy_settings.model_copy(update={"deny": deny})
-    assert Pseudonymizer(extended).text(sentence) == "We wonen in [LOCATIE-1]."
+    assert Pseudonymizer(extended).text(sentence) == "[LOCATIE-1] is een gezellige wijk."
+
+
+def test_proper_noun_rule_finds_names_deduce_does_not_know(pseudonymizer):
+    assert pseudonymizer.text("Ik sprak vorige week met Tesfay.") == "Ik sprak vorige week met [PERSOON-1]."
+    assert pseudonymizer.text("We zijn verhuisd naar Kanaleneiland.") == "We zijn verhuisd naar [LOCATIE-1]."
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ik spreek thuis Tigrinya en een beetje Nederlands.",
+        "Ik heb een schuld bij Eneco en bij Ziggo.",
+        "De WW-uitkering stopt in juni.",
+        "Ik kom uit Oekraïne, maar woon nu hier.",
+        "Met Kerst ga ik naar mijn familie.",
+    ],
+)
+def test_proper_noun_rule_leaves_known_non_names(pseudonymizer, sentence):
+    assert pseudonymizer.text(sentence) == sentence
+
+
+def test_proper_noun_rule_can_be_switched_off(privacy_settings):
+    rules = privacy_settings.proper_nouns.model_copy(update={"enabled": False})
+    settings = privacy_settings.model_copy(update={"proper_nouns": rules})
+    sentence = "Ik sprak vorige week met Tesfay."
+    assert Pseudonymizer(settings).text(sentence) == sentence
 
 
 def test_sheet_keeps_real_words_by_default(privacy_settings):

@@ -12,14 +12,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pipeline.privacy.engine import annotate
+from pipeline.settings import PROJECT_ROOT
 from pipeline.settings.privacy import PrivacySettings
 
 PERSON = "person"
+LOCATION = "location"
 BSN = "bsn"
 _ARTICLES = ("de ", "het ", "'t ", "the ")
-_SOURCE_RANK = ("known", "deny", "pattern", "deduce")
+_SOURCE_RANK = ("known", "deny", "pattern", "deduce", "proper_noun")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _SENTENCE_OPENERS = ".!?:;\"'(-–—\n"
 
 
@@ -59,6 +63,13 @@ def _words_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
 
 
+def read_word_list(path: Path) -> list[str]:
+    """Entries of a one-per-line list file; blank lines and ``#`` comments skipped."""
+    path = path if path.is_absolute() else PROJECT_ROOT / path
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
 def known_name_variants(name: str, particles: Sequence[str]) -> list[str]:
     """Ways a known person (e.g. the klantmanager from the consent file) is mentioned.
 
@@ -87,6 +98,7 @@ class Detector:
     def __init__(self, settings: PrivacySettings, known_names: Sequence[str] = ()) -> None:
         self.settings = settings
         self._allow = {normalise(t) for t in settings.allow}
+        self._allow_regex = _words_regex(settings.allow)
         self._allow_at_start = {normalise(t) for t in settings.allow_at_sentence_start}
         edge = _words_regex(settings.person_edge_words)
         self._leading_edge = (
@@ -107,11 +119,21 @@ class Detector:
         }
         variants = [v for name in known_names for v in known_name_variants(name, settings.name_particles)]
         self._known = _words_regex(variants)
+        proper = settings.proper_nouns
+        not_names = [w for f in proper.not_names_files for w in read_word_list(Path(f))]
+        not_names += [*proper.not_names, *settings.allow, *settings.person_edge_words]
+        self._not_names = _words_regex(not_names) if proper.enabled else None
+        cues = _words_regex(proper.location_cues)
+        self._location_cue = (
+            re.compile(r"(?:" + cues.pattern + r")\s+(?:(?:de|het)\s+)?$", re.IGNORECASE) if cues else None
+        )
 
     def detect(self, text: str) -> list[Entity]:
         """All entities to replace in ``text``, sorted, non-overlapping."""
-        found = [e for e in self._from_deduce(text) if not self._allowed(e, text)]
+        allowed = _spans(self._allow_regex, text)
+        found = [e for e in self._from_deduce(text) if not self._allowed(e, text, allowed)]
         found += self._from_lists(text)
+        found += self._proper_nouns(text, found)
         redact = set(self.settings.redact)
         return [e for e in _resolve_overlaps(found, text) if e.category in redact]
 
@@ -140,11 +162,41 @@ class Detector:
             return None
         return Entity(start, end, text[start:end], entity.category, entity.source)
 
-    def _allowed(self, entity: Entity, text: str) -> bool:
+    def _allowed(self, entity: Entity, text: str, allowed: list[tuple[int, int]]) -> bool:
         key = normalise(entity.text)
-        if key in self._allow:
+        if key in self._allow or any(a <= entity.start and entity.end <= b for a, b in allowed):
             return True
         return key in self._allow_at_start and _opens_sentence(text, entity.start)
+
+    def _proper_nouns(self, text: str, found: list[Entity]) -> list[Entity]:
+        """Runs of capitalised words inside a sentence that nothing else explains (see
+        :class:`~pipeline.settings.privacy.ProperNounSettings`)."""
+        if self._not_names is None:
+            return []
+        settings = self.settings.proper_nouns
+        blocked = _spans(self._not_names, text) + [(e.start, e.end) for e in found]
+        words = [
+            m
+            for m in _WORD.finditer(text)
+            if m.group()[0].isupper()
+            and not m.group().split("-")[0].isupper()  # acronyms and "WW-uitkering"
+            and len(m.group()) >= settings.min_chars
+            and not _opens_sentence(text, m.start())
+            and not any(a < m.end() and m.start() < b for a, b in blocked)
+        ]
+        runs: list[list[re.Match[str]]] = []
+        for word in words:
+            if runs and text[runs[-1][-1].end() : word.start()] in (" ", "-"):
+                runs[-1].append(word)
+            else:
+                runs.append([word])
+        entities = []
+        for run in runs:
+            start, end = run[0].start(), run[-1].end()
+            is_place = self._location_cue is not None and self._location_cue.search(text, 0, start)
+            category = LOCATION if is_place else settings.category
+            entities.append(Entity(start, end, text[start:end], category, "proper_noun"))
+        return entities
 
     def _from_lists(self, text: str) -> list[Entity]:
         found: list[Entity] = []
@@ -167,6 +219,10 @@ class Detector:
                         continue
                     found.append(Entity(start, end, value, category, "pattern"))
         return found
+
+
+def _spans(regex: re.Pattern[str] | None, text: str) -> list[tuple[int, int]]:
+    return [] if regex is None else [m.span() for m in regex.finditer(text)]
 
 
 def _opens_sentence(text: str, start: int) -> bool:

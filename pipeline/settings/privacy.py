@@ -7,9 +7,32 @@ must be able to read and extend them without a code change.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 
 from pipeline.settings.base import Section
+
+
+class ProperNounSettings(Section):
+    """The proper-noun rule: a capitalised word inside a sentence is taken for a name.
+
+    Dutch capitalises only proper nouns (and sentence starts), so a capitalised word that is
+    not at a sentence start, not an acronym and not a known non-name (country, language,
+    holiday, ...) is almost always a name. deduce's lookup lists miss about a third of the
+    non-Dutch first names measured here (Tesfay, Olena, Dawit, Mihai ...), and those are
+    exactly the clients a social service sees; this rule closes that gap.
+    """
+
+    enabled: bool = True
+    category: str = "person"
+    min_chars: int = Field(2, ge=1)
+    not_names_files: list[Path] = Field(default_factory=list)
+    """Text files, one non-name a line (# comments); relative to the project root."""
+    not_names: list[str] = Field(default_factory=list)
+    """Extra non-names inline, e.g. local services or employers."""
+    location_cues: list[str] = Field(default_factory=list)
+    """Words that make the name after them a place ("in", "naar"): category ``location``."""
 
 
 class PrivacySettings(Section):
@@ -50,6 +73,8 @@ class PrivacySettings(Section):
     patterns: dict[str, list[str]] = Field(default_factory=dict)
     """Category -> extra regular expressions for what deduce misses (spoken numbers, dates
     without a year). A named group ``v`` marks the part to replace; otherwise the whole match."""
+
+    proper_nouns: ProperNounSettings = ProperNounSettings()
 
     bsn_requires_elfproef: bool = True
     """Extra BSN patterns only count when the digits pass the elfproef, like deduce's own."""
