@@ -81,6 +81,7 @@ class Diarization(_Model):
     duration_s: float
     segments: list[SpeakerSegment] = Field(default_factory=list)
     centroids: dict[str, list[float]] = Field(default_factory=dict)
+    encoder: str | None = None  # the voice encoder of ``centroids``; profiles must match it
 
 
 class Speaker(_Model):

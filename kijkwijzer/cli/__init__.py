@@ -15,6 +15,7 @@ import click
 
 from kijkwijzer.cli import (  # noqa: F401  (imports register the commands)
     archive_cmd,
+    enroll_cmd,
     intentions_cmd,
     process_cmd,
     transcribe_cmd,

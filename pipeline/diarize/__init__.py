@@ -40,7 +40,14 @@ def diarize(
         from pipeline.diarize.pyannote_backend import diarize_pyannote
 
         result = diarize_pyannote(audio, settings, num_speakers, low, high)
-        return result.model_copy(update={"centroids": speaker_centroids(audio, result.segments, settings)})
+        from pipeline.diarize.embedded import encoder_for
+
+        return result.model_copy(
+            update={
+                "centroids": speaker_centroids(audio, result.segments, settings),
+                "encoder": encoder_for(settings).name,
+            }
+        )
     from pipeline.diarize.embedded import diarize_embedded
 
     return diarize_embedded(audio, settings, num_speakers, low, high)

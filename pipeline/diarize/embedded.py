@@ -279,6 +279,7 @@ def diarize_embedded(
         duration_s=duration,
         segments=segments,
         centroids={names[lab]: [round(float(v), 6) for v in centroids[lab]] for lab in used},
+        encoder=encoder_for(settings).name,
     )
 
 
