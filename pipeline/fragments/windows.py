@@ -87,7 +87,7 @@ def fit(start: float, end: float, duration: float, frag: FragmentSettings) -> Wi
 def window_for(moment: Moment, sentences: list[Sentence], duration: float, frag: FragmentSettings) -> Window:
     """The window a fragment around this moment should cover."""
     shown_end = min(moment.end, moment.start + frag.long_event_cap_s)
-    start = moment.start - frag.context_before_s
-    end = shown_end + frag.context_after_s
-    start, end = _snap(start, end, sentences, frag.snap_s)
-    return fit(start, end, duration, frag)
+    window = fit(moment.start - frag.context_before_s, shown_end + frag.context_after_s, duration, frag)
+    start, end = _snap(window.start, window.end, sentences, frag.snap_s)
+    end = min(end, duration, start + frag.max_length_s)
+    return Window(round(max(start, 0.0), 2), round(end, 2))
