@@ -12,7 +12,7 @@ from pipeline.analysis.context import AnalysisContext, SentenceView
 
 def detect_agenda(view: SentenceView, context: AnalysisContext) -> str | None:
     """The matching agenda cue, or None."""
-    if view.role not in context.settings.themes.klantmanager_roles:
+    if view.role not in context.settings.themes.agenda_roles:
         return None
     cue = context.match("agenda.cues", view)
     if cue is None:
@@ -21,3 +21,42 @@ def detect_agenda(view: SentenceView, context: AnalysisContext) -> str | None:
     if any(tok.lower in plan_words or tok.lemma in plan_words for tok in view.tokens):
         return cue
     return None
+
+
+def agenda_follow_ups(
+    views: list[SentenceView],
+    agenda: dict[int, str],
+    questions: set[int],
+    context: AnalysisContext,
+) -> dict[int, str]:
+    """Agenda talk that only context reveals.
+
+    A question right after an agenda statement in the same turn asks about the agenda ("Is dat
+    goed?", "Wil je er nog iets aan toevoegen?"); the first sentence of the other speaker's
+    answer to an agenda question that names a topic adds to it ("Misschien ook iets over mijn
+    cv.").
+    """
+    found: dict[int, str] = {}
+    roles = context.settings.themes.agenda_roles
+    for position in sorted(agenda):
+        after = position + 1
+        if (
+            after < len(views)
+            and after in questions
+            and after not in agenda
+            and views[after].turn_position == views[position].turn_position
+            and context.match("agenda.follow_up_checks", views[after])
+        ):
+            found[after] = "follows agenda"
+        if position in questions or (position + 1) in found:
+            answer = next(
+                (v for v in views[position + 1 :] if v.turn_position != views[position].turn_position), None
+            )
+            if (
+                answer is not None
+                and answer.role in roles
+                and answer.sentence.speaker != views[position].sentence.speaker
+                and context.match("agenda.client_additions", answer)
+            ):
+                found[answer.position] = "adds to agenda"
+    return found

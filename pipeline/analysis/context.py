@@ -98,18 +98,31 @@ def _normalise(tokens: list[Token], spoken: dict[str, list[str]], context: Analy
     return out
 
 
-def _is_vocative(tokens: list[Token], at: int, context: AnalysisContext) -> bool:
-    """A capitalised name followed by a comma at the start: "Rob, wil jij…"."""
-    if at + 2 >= len(tokens) or tokens[at + 1].lower != "," or not tokens[at].text[:1].isupper():
-        return False
-    word = tokens[at].lower
+def _vocative_length(tokens: list[Token], at: int, context: AnalysisContext) -> int:
+    """Tokens of a name (or title and name) followed by a comma at the start: "Rob, wil jij…",
+    "Mevrouw Yılmaz, ik wil…"; 0 when there is none."""
     function_words = (
         context.words("words.question_words")
         | context.words("words.subject_pronouns")
         | context.words("words.determiners")
         | context.words("words.stopwords")
+        | context.words("words.discourse_markers")
     )
-    return word not in function_words and not context.nlp.is_finite(tokens[at]) and word.isalpha()
+    titles = context.words("words.titles")
+    for length in (1, 2, 3):
+        end = at + length
+        if end + 1 >= len(tokens) or tokens[end].lower != ",":
+            continue
+        name = tokens[at:end]
+        if all(
+            (tok.text[:1].isupper() or tok.lower in titles)
+            and tok.lower not in function_words
+            and not context.nlp.is_finite(tok)
+            and tok.text.replace("-", "").isalpha()
+            for tok in name
+        ) and (length == 1 or name[0].lower in titles or all(t.text[:1].isupper() for t in name)):
+            return length
+    return 0
 
 
 def build_views(conversation: Conversation, context: AnalysisContext) -> list[SentenceView]:
@@ -129,10 +142,12 @@ def build_views(conversation: Conversation, context: AnalysisContext) -> list[Se
         while core < len(tokens) and (tokens[core].lower in markers or tokens[core].lower in PUNCT_TOKENS):
             core += 1
         forms = [t.lower for t in tokens]
-        if _is_vocative(tokens, core, context):
+        name_length = _vocative_length(tokens, core, context)
+        if name_length:
             # "Rob, wil jij…": the name is skipped like a marker; "@" lets "^" patterns skip it too
-            forms[core] = VOCATIVE_PREFIX + forms[core]
-            core += 2
+            for i in range(core, core + name_length):
+                forms[i] = VOCATIVE_PREFIX + forms[i]
+            core += name_length + 1
         views.append(
             SentenceView(
                 sentence=sentence,

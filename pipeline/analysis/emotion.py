@@ -9,7 +9,7 @@ from pipeline.analysis.context import AnalysisContext, SentenceView
 
 def detect_emotion(view: SentenceView, context: AnalysisContext) -> str | None:
     """The matching emotion word pattern, or None."""
-    if view.role not in context.settings.themes.client_roles:
+    if view.role not in context.settings.themes.emotion_roles:
         return None
     if context.match("emotion.exclusions", view):
         return None

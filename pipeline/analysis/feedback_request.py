@@ -13,3 +13,19 @@ def detect_feedback_request(view: SentenceView, context: AnalysisContext) -> str
     if view.role not in context.settings.themes.klantmanager_roles:
         return None
     return context.match("feedback_request.cues", view)
+
+
+def feedback_follow_ups(views: list[SentenceView], requests: dict[int, str], questions: set[int]) -> dict[int, str]:
+    """A question right after a feedback request in the same turn continues it ("Hoe vond je
+    het om via een tolk te praten? Ging dat goed?")."""
+    found: dict[int, str] = {}
+    for position in requests:
+        after = position + 1
+        if (
+            after < len(views)
+            and after in questions
+            and after not in requests
+            and views[after].turn_position == views[position].turn_position
+        ):
+            found[after] = "follows feedback request"
+    return found

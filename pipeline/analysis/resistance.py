@@ -9,6 +9,6 @@ from pipeline.analysis.context import AnalysisContext, SentenceView
 
 def detect_resistance(view: SentenceView, context: AnalysisContext) -> str | None:
     """The matching resistance cue, or None."""
-    if view.role not in context.settings.themes.client_roles:
+    if view.role not in context.settings.themes.resistance_roles:
         return None
     return context.match("resistance.cues", view)

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.analysis.advice import detect_advice
-from pipeline.analysis.agenda import detect_agenda
+from pipeline.analysis.agenda import agenda_follow_ups, detect_agenda
 from pipeline.analysis.context import PUNCT_TOKENS, AnalysisContext, SentenceView, build_views, turn_views
 from pipeline.analysis.emotion import detect_emotion
-from pipeline.analysis.feedback_request import detect_feedback_request
+from pipeline.analysis.feedback_request import detect_feedback_request, feedback_follow_ups
 from pipeline.analysis.goal import detect_goal
 from pipeline.analysis.metacommunication import detect_metacommunication
 from pipeline.analysis.metrics import conversation_metrics
@@ -130,8 +130,15 @@ def _detect(conversation: Conversation, views: list[SentenceView], context: Anal
             if cue_text is not None:
                 found.themes[name][view.position] = cue_text
         advice = detect_advice(view, context)
-        if advice is not None:
+        excluded = found.summaries.keys() | found.questions.keys() | found.themes["metacommunication"].keys()
+        if advice is not None and view.position not in excluded:
             found.advice[view.position] = advice
+    found.themes["agenda"].update(agenda_follow_ups(views, found.themes["agenda"], positions, context))
+    requests = found.themes["feedback_request"]
+    requests.update(feedback_follow_ups(views, requests, positions))
+    for position in requests:
+        if position in found.focus:
+            found.focus[position] = "feeling"  # feedback on the conversation asks for experience
     return found
 
 

@@ -93,7 +93,9 @@ class ThemeSettings(Section):
     opening_window_s: float = Field(300.0, gt=0)
     closing_window_s: float = Field(300.0, gt=0)
     klantmanager_roles: list[RoleName] = ["klantmanager"]
-    client_roles: list[RoleName] = ["client"]
+    agenda_roles: list[RoleName] = ["klantmanager", "client", "other"]
+    emotion_roles: list[RoleName] = ["client", "other"]  # "other" for an interpreter's rendering
+    resistance_roles: list[RoleName] = ["client"]
     advice_at_length_s: float = Field(20.0, gt=0)
     advice_at_length_sentences: int = Field(3, ge=1)
 
