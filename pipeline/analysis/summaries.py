@@ -83,7 +83,7 @@ def detect_summary(
         return None
     if context.match("summary.exclusions", view) or context.match("summary.action_recap", view):
         return None
-    if context.match("advice.cues", view) or context.match("goal.cues", view):
+    if any(context.match(key, view) for key in ("advice.cues", "advice.information", "goal.cues")):
         return None
     own = content_lemmas(view, context)
     other_stems = {_stem(lemma) for lemma in others_lemmas}
@@ -98,6 +98,8 @@ def detect_summary(
     if is_question or context.match("summary.first_person_subject", view):
         return None
     opener = context.match("summary.opener", view)
+    if cue is not None and not opener:
+        return None  # a declarative question summarises only when it says so: "Dus je wilt…?"
     if not opener and not has_finite_verb(view, context) and len(view.words) <= settings.echo_max_words:
         return None  # a bare echo: "Vier, oké."
     points = settings.points
