@@ -9,6 +9,8 @@ Laplacian picks the speaker count inside the allowed range.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from scipy.sparse.csgraph import laplacian
 from sklearn.cluster import SpectralClustering
@@ -58,8 +60,11 @@ def cluster_windows(
     count = min(count, n)
     if count <= 1:
         return np.zeros(n, dtype=int)
-    labels = SpectralClustering(
-        n_clusters=count, affinity="precomputed", assign_labels="cluster_qr", random_state=random_state
-    ).fit_predict(affinity)
+    with warnings.catch_warnings():
+        # Pruning disconnects clearly different voices; that is the point, not a problem.
+        warnings.filterwarnings("ignore", message="Graph is not fully connected")
+        labels = SpectralClustering(
+            n_clusters=count, affinity="precomputed", assign_labels="cluster_qr", random_state=random_state
+        ).fit_predict(affinity)
     order = {label: rank for rank, label in enumerate(dict.fromkeys(labels.tolist()))}
     return np.array([order[label] for label in labels.tolist()], dtype=int)
