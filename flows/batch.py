@@ -124,6 +124,10 @@ def run_stages(
                         compute=spec.name not in reuse, refresh=spec.name in refresh,
                     )
                 )  # fmt: skip
+        for spec in wave:
+            submitted = sum(1 for _rid, stage in futures if stage == spec.name)
+            if submitted:
+                progress.report("*", spec.name, "submitted", 0, submitted)
         for (recording_id, stage), future in _collect(futures).items():
             if future.state.is_completed():
                 result.refs[recording_id][stage] = future.result()

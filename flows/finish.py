@@ -10,6 +10,7 @@ from flows.jobs import RecordingJob
 from pipeline.ingest.archive import quarantine_recording
 from pipeline.ingest.audit import audit
 from pipeline.ingest.layout import DataRoot
+from pipeline.ingest.quarantine import item_id
 from pipeline.ingest.records import load_meta, now_utc, update_meta
 
 
@@ -66,7 +67,7 @@ def finish_archived(
         failure = result.failures.get(rid)
         if failure is not None and quarantine_failures:
             folder = quarantine_recording(root, paths, failure.code, failure.message, actor)
-            summary.quarantined.append((folder.name.split("_")[0], failure.code))
+            summary.quarantined.append((item_id(folder), failure.code))
         elif failure is not None:
             update_meta(paths, status="failed", error_code=failure.code, error=failure.message)
             audit(root.audit_log, "failed", rid, failure.code, actor, stage=failure.stage)

@@ -22,6 +22,7 @@ def set_reporter(reporter: Reporter | None) -> None:
 def report(
     recording_id: str, stage: str, event: str, done: float | None = None, total: float | None = None
 ) -> None:
-    """``event`` is start, progress, done, cached or failed; ``done``/``total`` in stage units."""
+    """Events: submitted (recording ``*``, ``total`` recordings), start, progress, done (in the
+    task), finished, cached, failed (seen by the flow); ``done``/``total`` in stage units."""
     if _reporter is not None:
         _reporter(recording_id, stage, event, done, total)

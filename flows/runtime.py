@@ -231,6 +231,9 @@ def start_runtime(settings: Settings, home: Path, quiet: bool = True) -> Runtime
     Returns at once; the server may still be starting, so the caller can import the
     pipeline meanwhile and call :meth:`Runtime.wait_ready` (or :meth:`Runtime.active`).
     """
+    if "prefect" in sys.modules and os.environ.get("PREFECT_HOME") != str(home):
+        # Prefect reads its home and logging set-up at import; too late to change them now.
+        raise RuntimeError(f"Prefect was imported before its runtime was configured for {home}")
     orchestration = settings.orchestration
     configured = orchestration.api_url or os.environ.get("PREFECT_API_URL")
     configure_environment(home, quiet)

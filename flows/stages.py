@@ -124,12 +124,13 @@ def _speaker_key(job: RecordingJob, settings: Settings) -> Any:
 
 
 def _roles_key(job: RecordingJob, settings: Settings) -> Any:
-    from pipeline.roles import profile_identity
+    from pipeline.roles import profile_path
 
+    profile = profile_path(settings, job.consent.klantmanager)  # enrolling her voice changes roles
     return {
         "klantmanager": job.consent.klantmanager,
         "participants": job.speakers,
-        "profile": profile_identity(job.consent.klantmanager, settings),
+        "profile": content_sha256(profile) if profile.is_file() else None,
     }
 
 

@@ -19,7 +19,7 @@ from flows.jobs import archived_job
 from pipeline.ingest.archive import IngestOutcome, ingest_claim
 from pipeline.ingest.inbox import Claim, claim, pending_claims, scan_inbox
 from pipeline.ingest.layout import DataRoot
-from pipeline.ingest.records import load_meta
+from pipeline.ingest.records import unfinished_recordings
 from pipeline.settings import Settings, load_settings
 
 ACTOR = "watch"
@@ -29,15 +29,6 @@ ACTOR = "watch"
 def ingest(root: DataRoot, claimed: Claim, settings: Settings) -> IngestOutcome:
     """Gate one claim and archive, set aside or quarantine it."""
     return ingest_claim(root, claimed, settings.orchestration, ACTOR)
-
-
-def unfinished(root: DataRoot) -> list[str]:
-    """Archived recordings whose processing never finished (e.g. after a crash)."""
-    return [
-        paths.recording_id
-        for paths in root.recordings()
-        if paths.meta.is_file() and load_meta(paths).status == "ingested"
-    ]
 
 
 @flow(name="watch-inbox", flow_run_name="watch-inbox", validate_parameters=False)
@@ -52,10 +43,10 @@ def watch_inbox(root: str, config: str | None = None) -> RunSummary:
     for claimed in claims:  # sequential: a duplicate must see the archive its twin just entered
         outcome = ingest(data_root, claimed, settings)
         if outcome.outcome == "quarantined":
-            summary.quarantined.append((claimed.dir.name, outcome.code or "refused"))
+            summary.quarantined.append((outcome.item or claimed.dir.name, outcome.code or "refused"))
         elif outcome.outcome == "duplicate" and outcome.paths is not None:
             summary.duplicates.append(outcome.paths.recording_id)
-    jobs = [archived_job(data_root.path, rid, settings) for rid in unfinished(data_root)]
+    jobs = [archived_job(data_root.path, rid, settings) for rid in unfinished_recordings(data_root)]
     result = run_stages(jobs, settings)
     publish_all(jobs, settings, result, is_current=lambda job, key: job_is_current(data_root, job, key))
     finish_archived(data_root, jobs, result, ACTOR, quarantine_failures=True, summary=summary)

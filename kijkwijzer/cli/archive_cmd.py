@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import os
 import time
 from collections.abc import Iterator
@@ -27,10 +28,14 @@ RootOption = Annotated[
 
 
 def _root(root: Path | None) -> Any:
+    """The data root; ``--root`` is exported as KIJKWIJZER_ROOT so the flows' settings agree."""
     from pipeline.ingest.layout import DataRoot
 
+    if root is not None:
+        os.environ["KIJKWIJZER_ROOT"] = str(root.resolve())
+        state._settings = None  # reload: voice profiles and intentions live under the root
     settings = state.settings
-    return DataRoot((root or settings.resolve(settings.root)).resolve())
+    return DataRoot(settings.resolve(settings.root).resolve())
 
 
 @contextlib.contextmanager
@@ -69,11 +74,11 @@ def _with_runner(flow: Any) -> Any:
 
 
 def _has_work(data_root: Any) -> bool:
-    from flows.watch import unfinished
     from pipeline.ingest.inbox import pending_claims, scan_inbox
+    from pipeline.ingest.records import unfinished_recordings
 
     ready, _ = scan_inbox(data_root, state.settings.orchestration)
-    return bool(ready or pending_claims(data_root) or unfinished(data_root))
+    return bool(ready or pending_claims(data_root) or unfinished_recordings(data_root))
 
 
 def _print_summary(summary: Any) -> None:
@@ -88,16 +93,17 @@ def watch(
 ) -> None:
     """Watch the inbox: gate, archive and process every complete recording, deliver its sheet."""
     data_root = _root(root).ensure()
-    runtime = _runtime(data_root)
+    interval = state.settings.orchestration.watch.poll_interval_s
+    runtime = None  # started at the first complete file, so an empty inbox costs nothing
     try:
-        from flows.watch import watch_inbox
-
-        flow = _with_runner(watch_inbox)
-        interval = state.settings.orchestration.watch.poll_interval_s
         while True:
             with _root_lock(data_root):
                 if _has_work(data_root):
-                    summary = run_with_progress(runtime, 2, lambda: flow(str(data_root.path), _config()))
+                    runtime = runtime or _runtime(data_root)
+                    from flows.watch import watch_inbox
+
+                    run = functools.partial(_with_runner(watch_inbox), str(data_root.path), _config())
+                    summary = run_with_progress(runtime, False, run)
                     _print_summary(summary)
                 elif once:
                     typer.echo("inbox: nothing complete to process")
@@ -107,7 +113,8 @@ def watch(
     except KeyboardInterrupt:
         typer.echo("stopped", err=True)
     finally:
-        runtime.stop()
+        if runtime is not None:
+            runtime.stop()
 
 
 @app.command()
@@ -148,7 +155,7 @@ def reprocess(
         flow = _with_runner(reprocess_archive)
         with _root_lock(data_root):
             summary = run_with_progress(
-                runtime, len(chosen), lambda: flow(str(data_root.path), chosen, stage, force, _config())
+                runtime, False, lambda: flow(str(data_root.path), chosen, stage, force, _config())
             )
     finally:
         runtime.stop()
@@ -162,7 +169,7 @@ def status(root: RootOption = None) -> None:
     """Show what is in the inbox, the archive and the quarantine (ids and reasons, no names)."""
     from flows.runtime import read_server_info
     from pipeline.ingest.inbox import pending_claims, scan_inbox
-    from pipeline.ingest.quarantine import quarantined_items
+    from pipeline.ingest.quarantine import item_id, quarantined_items
     from pipeline.ingest.records import load_meta
 
     data_root = _root(root)
@@ -191,7 +198,7 @@ def status(root: RootOption = None) -> None:
     items = quarantined_items(data_root)
     typer.echo(f"quarantine: {len(items)}")
     for folder, reason in items:
-        typer.echo(f"  {folder.name.split('_')[0]}: {reason}")
+        typer.echo(f"  {item_id(folder)}: {reason}")
     home = settings.orchestration.prefect_home
     info = read_server_info(settings.resolve(home) if home else data_root.prefect_home)
     typer.echo(f"prefect server: {info['url'] if info else 'none running (the next command starts one)'}")

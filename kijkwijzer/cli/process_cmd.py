@@ -22,9 +22,9 @@ from kijkwijzer.cli.app import app, state
 class StageProgress:
     """Progress on stderr: one line per stage for a single recording, counters for a batch."""
 
-    def __init__(self, recordings: int, enabled: bool = True) -> None:
-        self.recordings = recordings
-        self.enabled = enabled and recordings > 0
+    def __init__(self, single: bool, enabled: bool = True) -> None:
+        self.single = single
+        self.enabled = enabled
         self.bars: dict[str, Any] = {}
         self.started: dict[tuple[str, str], float] = {}
         self.reported: set[tuple[str, str]] = set()
@@ -39,7 +39,7 @@ class StageProgress:
         key = (recording_id, stage)
         if event == "start":
             self.started[key] = time.monotonic()
-        if self.recordings == 1:
+        if self.single:
             if event == "progress" and total:
                 bar = self.bars.get(stage)
                 if bar is None:
@@ -55,14 +55,13 @@ class StageProgress:
                 mark = {"finished": f"done in {took:.1f} s", "cached": "cached", "failed": "FAILED"}[event]
                 print(f"  {stage:<10} {mark}", file=sys.stderr, flush=True)
             return
-        if event in ("finished", "cached", "failed") and key not in self.reported:
+        if event == "submitted":
+            self.bars[stage] = tqdm(total=int(total or 0), desc=f"  {stage:<10}", unit="rec", file=sys.stderr)
+        elif event in ("finished", "cached", "failed") and key not in self.reported and stage in self.bars:
             self.reported.add(key)
-            bar = self.bars.get(stage)
-            if bar is None:
-                bar = self.bars[stage] = tqdm(
-                    total=self.recordings, desc=f"  {stage:<10}", unit="rec", file=sys.stderr, leave=True
-                )
-            bar.update(1)
+            self.bars[stage].update(1)
+            if self.bars[stage].n >= self.bars[stage].total:
+                self.bars.pop(stage).close()
 
     def close(self) -> None:
         """Close any bar still open."""
@@ -71,11 +70,11 @@ class StageProgress:
         self.bars.clear()
 
 
-def run_with_progress(runtime: Any, recordings: int, call: Any) -> Any:
+def run_with_progress(runtime: Any, single: bool, call: Any) -> Any:
     """Run ``call()`` against ``runtime``'s API while drawing stage progress."""
     from flows import progress
 
-    bars = StageProgress(recordings, enabled=not state.debug)
+    bars = StageProgress(single, enabled=not state.debug)
     progress.set_reporter(bars)
     try:
         with runtime.active():
@@ -142,7 +141,7 @@ def process(
 
         config = str(state.config.resolve()) if state.config else None
         typer.echo(f"{media.name}: {recording_id} (Prefect: {runtime.mode} server)", err=True)
-        run_with_progress(runtime, 1, lambda: process_recording(str(workspace), recording_id, config))
+        run_with_progress(runtime, True, lambda: process_recording(str(workspace), recording_id, config))
     finally:
         runtime.stop()
     audit(workspace / "audit.log", "processed", recording_id, "outputs_written", "process")

@@ -19,7 +19,7 @@ from pipeline.ingest.gate import check_media_file, check_name
 from pipeline.ingest.hashing import recording_id_for, sha256_of
 from pipeline.ingest.inbox import Claim, mark_archiving, release
 from pipeline.ingest.layout import DataRoot, RecordingPaths
-from pipeline.ingest.quarantine import quarantine
+from pipeline.ingest.quarantine import item_id, quarantine
 from pipeline.ingest.records import RecordingMeta, load_meta, now_utc, save_meta
 from pipeline.settings.orchestration import OrchestrationSettings
 
@@ -32,6 +32,7 @@ class IngestOutcome:
     paths: RecordingPaths | None = None
     code: str | None = None
     message: str | None = None
+    item: str | None = None  # the quarantine item id (q-…), safe to show and log
 
 
 def _check_claim(claim: Claim, settings: OrchestrationSettings) -> ConsentRecord:
@@ -105,9 +106,9 @@ def ingest_claim(root: DataRoot, claim: Claim, settings: OrchestrationSettings, 
     try:
         consent = _check_claim(claim, settings)
     except IngestRefusal as exc:
-        quarantine(root, claim.files, exc.code, str(exc), actor)
+        folder = quarantine(root, claim.files, exc.code, str(exc), actor)
         release(claim)
-        return IngestOutcome("quarantined", code=exc.code, message=str(exc))
+        return IngestOutcome("quarantined", code=exc.code, message=str(exc), item=item_id(folder))
     assert claim.media is not None
     sha256 = sha256_of(claim.media)
     paths = root.recording(recording_id_for(sha256))

@@ -56,6 +56,11 @@ def quarantine(
     return folder
 
 
+def item_id(folder: Path) -> str:
+    """The id of a quarantine item (``q-…``), which unlike the folder name holds no file name."""
+    return folder.name.split("_", 1)[0]
+
+
 def quarantined_items(root: DataRoot) -> list[tuple[Path, str]]:
     """Each quarantine folder with the first line of its reason (for ``status``)."""
     items = []

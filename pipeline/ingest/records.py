@@ -90,3 +90,12 @@ def select_recordings(
             continue
         chosen.append(meta.recording_id)
     return chosen
+
+
+def unfinished_recordings(root: DataRoot) -> list[str]:
+    """Archived recordings whose processing never finished (e.g. after a crash)."""
+    return [
+        paths.recording_id
+        for paths in root.recordings()
+        if paths.meta.is_file() and load_meta(paths).status == "ingested"
+    ]

@@ -22,6 +22,7 @@ from pipeline.fsutil import atomic_write_json
 from pipeline.ingest.audit import audit
 from pipeline.ingest.hashing import check_recording_id
 from pipeline.ingest.layout import DataRoot, RecordingPaths
+from pipeline.ingest.quarantine import item_id
 from pipeline.ingest.records import RecordingMeta, due_for_purge, load_meta, now_utc, save_meta
 from pipeline.settings import Settings
 
@@ -138,7 +139,7 @@ def purge(
     if root.quarantine.is_dir():
         for folder in sorted(root.quarantine.iterdir()):
             if _quarantine_age_days(folder, today) > limit:
-                item = folder.name.split("_")[0]
+                item = item_id(folder)
                 shutil.rmtree(folder)
                 report.quarantine_removed.append(item)
                 audit(root.audit_log, "purged", item, "quarantine_expired", actor)
