@@ -14,6 +14,7 @@ import traceback
 import click
 
 from kijkwijzer.cli import (  # noqa: F401  (imports register the commands)
+    analyse_cmd,
     archive_cmd,
     enroll_cmd,
     intentions_cmd,

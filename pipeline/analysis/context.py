@@ -41,7 +41,7 @@ class AnalysisContext:
 
     def match(self, key: str, view: SentenceView) -> str | None:
         """The first pattern of ``key`` that matches the sentence, or None."""
-        return self.lexicon.patterns(key).search(view.string)
+        return self.lexicon.patterns(key).search(view.string, view.form_set, view.lemma_set)
 
 
 @dataclass
@@ -55,7 +55,10 @@ class SentenceView:
     qmark: bool
     core: int  # first token after leading discourse markers and commas
     markers: list[str] = field(default_factory=list)  # the leading discourse markers
-    string: str = ""
+    string: str = ""  # " form=lemma …" for the patterns
+    form_set: frozenset[str] = frozenset()
+    lemma_set: frozenset[str] = frozenset()
+    content: frozenset[str] | None = None  # cached content lemmas
 
     @property
     def role(self) -> str:
@@ -158,6 +161,8 @@ def build_views(conversation: Conversation, context: AnalysisContext) -> list[Se
                 core=core,
                 markers=[tok.lower for tok in tokens[:core] if tok.lower not in PUNCT_TOKENS],
                 string=token_string(forms, [t.lemma for t in tokens]),
+                form_set=frozenset(forms),
+                lemma_set=frozenset(t.lemma for t in tokens),
             )
         )
     return views
@@ -189,11 +194,16 @@ def has_finite_verb(view: SentenceView, context: AnalysisContext) -> bool:
     return False
 
 
-def content_lemmas(view: SentenceView, context: AnalysisContext) -> set[str]:
-    """Lemmas that carry content: no stopwords, punctuation or very short words."""
-    stop = context.words("words.stopwords")
-    return {
-        tok.lemma
-        for tok in view.tokens
-        if tok.lower not in PUNCT_TOKENS and tok.lemma not in stop and tok.lower not in stop and len(tok.lower) > 2
-    }
+def content_lemmas(view: SentenceView, context: AnalysisContext) -> frozenset[str]:
+    """Lemmas that carry content: no stopwords, punctuation or very short words (cached)."""
+    if view.content is None:
+        stop = context.words("words.stopwords")
+        view.content = frozenset(
+            tok.lemma
+            for tok in view.tokens
+            if tok.lower not in PUNCT_TOKENS
+            and tok.lemma not in stop
+            and tok.lower not in stop
+            and len(tok.lower) > 2
+        )
+    return view.content

@@ -62,7 +62,13 @@ def events_frame(analysis: Analysis) -> pd.DataFrame:
         record = event.model_dump(mode="json")
         record["details"] = json.dumps(record["details"], ensure_ascii=False, sort_keys=True)
         records.append({column: record.get(column) for column in EVENT_COLUMNS})
-    return pd.DataFrame.from_records(records, columns=EVENT_COLUMNS)
+    frame = pd.DataFrame.from_records(records, columns=EVENT_COLUMNS)
+    # nullable types, so a missing index is empty instead of turning the column into floats
+    for column in ("turn_index", "sentence_index"):
+        frame[column] = frame[column].astype("Int64")
+    for column in ("stacked", "self_answered"):
+        frame[column] = frame[column].astype("boolean")
+    return frame
 
 
 def metrics_frame(analysis: Analysis) -> pd.DataFrame:

@@ -43,7 +43,8 @@ def others_lemmas_before(
     settings = context.settings.summaries
     lemmas: set[str] = set()
     turns_seen: set[int] = set()
-    for other in reversed(views[: view.position]):
+    for position in range(view.position - 1, -1, -1):
+        other = views[position]
         if view.sentence.start - other.sentence.end > settings.lookback_s:
             break
         if turn_speakers[other.turn_position] == view.sentence.speaker:
@@ -86,6 +87,8 @@ def detect_summary(
     if any(context.match(key, view) for key in ("advice.cues", "advice.information", "goal.cues")):
         return None
     own = content_lemmas(view, context)
+    if not own and not context.match("summary.strong_cues", view):
+        return None
     other_stems = {_stem(lemma) for lemma in others_lemmas}
     shared = tuple(sorted(lemma for lemma in own if _stem(lemma) in other_stems))
     overlap = round(len(shared) / len(own), 3) if own else 0.0

@@ -112,29 +112,51 @@ class DutchNlp:
         return token.lower in self.verb_lemmas or bool(token.finite)
 
     def tokenize(self, texts: list[str]) -> list[list[Token]]:
-        """Tokens of each text, lowercased and lemmatised, punctuation dropped except , : ;."""
-        out: list[list[Token]] = []
-        for doc in self._nlp.pipe(texts, batch_size=256):
-            tokens: list[Token] = []
-            for tok in doc:
-                if tok.is_space:
-                    continue
-                text = tok.text
-                if tok.is_punct and text not in KEPT_PUNCT:
-                    continue
-                lemma = tok.lemma_ or text
-                if len(text) > 1 and text.endswith(".") and text[0] != ".":
-                    # spaCy's Dutch abbreviation list turns "dat." and "u." into single tokens
-                    text = text.rstrip(".")
-                    lemma = self._lookup.get(text.lower(), text)
-                lower = text.lower()
-                lemma = self.verb_lemmas.get(lower) or lemma.lower()
-                finite = None
-                if self.has_tagger:
-                    finite = "Fin" in tok.morph.get("VerbForm") or tok.tag_.startswith("WW|pv")
-                tokens.append(Token(text, lower, lemma, finite))
-            out.append(tokens)
+        """Tokens of each text, lowercased and lemmatised, punctuation dropped except , : ;.
+
+        Without a tagger only the tokenizer runs and lemmas come straight from the lookup
+        table: the lookup lemmatizer does exactly that, at several times the cost per token.
+        """
+        if self.has_tagger:
+            docs = self._nlp.pipe(texts, batch_size=256, disable=["sentencizer"])
+            return [self._tokens(doc)[0] for doc in docs]
+        # One Doc for all texts (joined by blank lines, which are space tokens) costs far less
+        # than one Doc per sentence; tokens are split back by character offset.
+        joined = "\n\n".join(texts)
+        starts, position = [], 0
+        for text in texts:
+            starts.append(position)
+            position += len(text) + 2
+        out: list[list[Token]] = [[] for _ in texts]
+        tokens, offsets = self._tokens(self._nlp.tokenizer(joined))
+        index = 0
+        for token, offset in zip(tokens, offsets):
+            while index + 1 < len(starts) and offset >= starts[index + 1]:
+                index += 1
+            out[index].append(token)
         return out
+
+    def _tokens(self, doc: Any) -> tuple[list[Token], list[int]]:
+        """The kept tokens of a Doc and their character offsets."""
+        tokens: list[Token] = []
+        offsets: list[int] = []
+        for tok in doc:
+            text = tok.text
+            if tok.is_space or (tok.is_punct and text not in KEPT_PUNCT):
+                continue
+            if len(text) > 1 and text.endswith(".") and text[0] != ".":
+                text = text.rstrip(".")  # spaCy's Dutch abbreviation list makes "dat." one token
+            lower = text.lower()
+            lemma = self.verb_lemmas.get(lower)
+            finite = None
+            if self.has_tagger:
+                lemma = lemma or tok.lemma_.lower() or lower
+                finite = "Fin" in tok.morph.get("VerbForm") or tok.tag_.startswith("WW|pv")
+            else:
+                lemma = lemma or self._lookup.get(lower, lower)
+            tokens.append(Token(text, lower, lemma, finite))
+            offsets.append(tok.idx)
+        return tokens, offsets
 
     def sentence_spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the sentences in ``text`` (spaCy's sentencizer)."""

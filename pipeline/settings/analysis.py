@@ -106,6 +106,11 @@ class AnalysisSettings(Section):
     spacy_model: str = "nl_core_news_sm"
     lexicons: LexiconSettings = LexiconSettings()
     vtt_merge_gap_s: float = Field(1.0, ge=0)
+    vtt_voices: dict[Literal["klantmanager", "client"], list[str]] = {
+        "klantmanager": ["klantmanager", "werkregisseur"],
+        "client": ["client", "cliënt", "cliente", "cliënte"],
+    }
+    transcript_max_bytes: int = Field(50_000_000, gt=0)
     questions: QuestionSettings = QuestionSettings()
     stacked: StackedSettings = StackedSettings()
     self_answer: SelfAnswerSettings = SelfAnswerSettings()
