@@ -128,7 +128,7 @@ def evaluate(items: list[LabelledConversation], settings: Settings) -> Report:
         analysis = analyse(item.conversation, settings)
         predicted = predicted_labels(analysis, len(item.labels))
         sentences = item.conversation.sentences()
-        for sentence, gold, pred in zip(sentences, item.labels, predicted):
+        for sentence, gold, pred in zip(sentences, item.labels, predicted, strict=True):
             where = f"{item.name}#{sentence.index} {sentence.role[:2]}"
             for label in BOOL_LABELS:
                 scores[label].add(bool(gold.get(label)), bool(pred[label]), where, sentence.text)

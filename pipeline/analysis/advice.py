@@ -2,11 +2,12 @@
 
 A sentence advises when it carries an advice cue ("Mijn advies is…", "Je moet…", "Het is
 belangrijk om…", "Hoe eerder…, hoe…"), is an instruction (an imperative of an action verb
-without a subject after it: "Neem de brieven mee."), or explains rules, procedures and options
-("Bij beslag moet er altijd…", "Er bestaan ook andere vormen van hulp", "Anders krijg je een
-terugvordering"). Questions and restatements of the client are never advice. The detector groups a turn's advice
-sentences into one event; it is "at length" when the turn is long or holds several advice
-sentences, which is what the sheet asks the klantmanager to look at.
+without a subject after it: "Neem de brieven mee."), or explains rules, procedures and
+options ("Bij beslag moet er altijd…", "Er bestaan ook andere vormen van hulp", "Anders krijg
+je een terugvordering"). Questions and restatements of the client are never advice. The
+detector groups a turn's advice sentences into one event; it is "at length" when the turn is
+long or holds several advice sentences, which is what the sheet asks the klantmanager to look
+at.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ def _imperative(view: SentenceView, context: AnalysisContext) -> bool:
     return (
         context.nlp.is_bare_stem(verb)
         and verb.lemma in context.words("advice.imperative_lemmas")
-        and nxt.lower not in context.words("words.subject_pronouns") - context.words("words.ambiguous_pronouns")
+        and nxt.lower
+        not in context.words("words.subject_pronouns") - context.words("words.ambiguous_pronouns")
     )
 
 

@@ -139,7 +139,8 @@ def build_views(conversation: Conversation, context: AnalysisContext) -> list[Se
     markers = context.words("words.discourse_markers")
     spoken = context.lexicon.mapping("words.spoken_forms")
     views = []
-    for position, ((sentence, turn_position), raw_tokens) in enumerate(zip(sentences, token_lists)):
+    pairs = zip(sentences, token_lists, strict=True)
+    for position, ((sentence, turn_position), raw_tokens) in enumerate(pairs):
         tokens = _normalise(raw_tokens, spoken, context)
         core = 0
         while core < len(tokens) and (tokens[core].lower in markers or tokens[core].lower in PUNCT_TOKENS):

@@ -15,7 +15,9 @@ def detect_feedback_request(view: SentenceView, context: AnalysisContext) -> str
     return context.match("feedback_request.cues", view)
 
 
-def feedback_follow_ups(views: list[SentenceView], requests: dict[int, str], questions: set[int]) -> dict[int, str]:
+def feedback_follow_ups(
+    views: list[SentenceView], requests: dict[int, str], questions: set[int]
+) -> dict[int, str]:
     """A question right after a feedback request in the same turn continues it ("Hoe vond je
     het om via een tolk te praten? Ging dat goed?")."""
     found: dict[int, str] = {}

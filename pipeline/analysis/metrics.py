@@ -60,7 +60,9 @@ def conversation_metrics(
     by_role = {role: [q for q in questions if q.speaker_role == role] for role in ROLES}
     km_questions = by_role["klantmanager"]
     waits = [q for q in km_questions if q.details.get("unanswered") is not None]
-    latencies = [q.answer_latency_s for q in waits if q.answer_latency_s is not None and not q.details["unanswered"]]
+    latencies = [
+        q.answer_latency_s for q in waits if q.answer_latency_s is not None and not q.details["unanswered"]
+    ]
     unanswered = [q.id for q in waits if q.details["unanswered"]]
     summaries = [e for e in events if e.type == "summary"]
     advice = [e for e in events if e.type == "advice"]
@@ -72,11 +74,20 @@ def conversation_metrics(
         "questions": {role: _question_metrics(by_role[role], minutes) for role in ROLES},
         "wait_time": wait,
         "summaries": {"count": len(summaries)},
-        "reflection_to_question_ratio": round(len(summaries) / len(km_questions), 4) if km_questions else None,
+        "reflection_to_question_ratio": round(len(summaries) / len(km_questions), 4)
+        if km_questions
+        else None,
         "themes": {
             **{
                 kind: _theme(events, kind)
-                for kind in ("agenda", "goal", "metacommunication", "feedback_request", "emotion", "resistance")
+                for kind in (
+                    "agenda",
+                    "goal",
+                    "metacommunication",
+                    "feedback_request",
+                    "emotion",
+                    "resistance",
+                )
             },
             "advice": {
                 "count": len(advice),

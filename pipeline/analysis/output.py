@@ -43,9 +43,7 @@ def flatten_metrics(metrics: dict[str, Any], prefix: str = "") -> list[tuple[str
         name = f"{prefix}{key}"
         if isinstance(value, dict):
             rows.extend(flatten_metrics(value, name + "."))
-        elif isinstance(value, bool):
-            rows.append((name, float(value), None))
-        elif isinstance(value, int | float):
+        elif isinstance(value, bool | int | float):
             rows.append((name, float(value), None))
         elif value is None:
             rows.append((name, None, None))

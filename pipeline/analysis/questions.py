@@ -16,6 +16,7 @@ conditionals ("Heb je vragen, dan kun je bellen"), topic drop ("Weet ik niet").
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 from pipeline.analysis.context import PUNCT_TOKENS, AnalysisContext, SentenceView, has_finite_verb
@@ -41,7 +42,11 @@ def _is_subject_start(token: Token, context: AnalysisContext, allow_name: bool =
     return (
         token.lower in context.words("words.subject_pronouns")
         or token.lower in context.words("words.determiners")
-        or (allow_name and token.text[:1].isupper() and token.lower not in context.words("words.question_words"))
+        or (
+            allow_name
+            and token.text[:1].isupper()
+            and token.lower not in context.words("words.question_words")
+        )
     )
 
 
@@ -65,7 +70,9 @@ def _looks_finite(tokens: list[Token], index: int, context: AnalysisContext) -> 
     )
 
 
-def _wh_clause(tokens: list[Token], i: int, view: SentenceView, context: AnalysisContext) -> QuestionCue | None:
+def _wh_clause(
+    tokens: list[Token], i: int, view: SentenceView, context: AnalysisContext
+) -> QuestionCue | None:
     """``tokens[i]`` is a question word; decide between question, exclamation and relative."""
     word = tokens[i].lower
     rest = [tok for tok in tokens[i + 1 :] if tok.lower not in PUNCT_TOKENS]
@@ -73,9 +80,9 @@ def _wh_clause(tokens: list[Token], i: int, view: SentenceView, context: Analysi
     if not rest:  # "Waarom?", "Hoezo?"
         return cue if view.qmark or _word_count(view) <= 2 else None
     nxt = rest[0].lower
-    if word in ("wat", "hoe") and nxt in context.words("questions.exclamative_after_wh"):
-        if not (word == "hoe" and nxt in context.words("words.wh_degree_words")):
-            return None  # "Wat fijn dat je er bent", "Wat een gedoe"
+    degree = word == "hoe" and nxt in context.words("words.wh_degree_words")
+    if word in ("wat", "hoe") and nxt in context.words("questions.exclamative_after_wh") and not degree:
+        return None  # "Wat fijn dat je er bent", "Wat een gedoe"
     j = i + 1
     if word == "wat" and nxt == "voor":  # "Wat voor werk zoek je?"
         j += 1
@@ -101,6 +108,26 @@ def _wh_clause(tokens: list[Token], i: int, view: SentenceView, context: Analysi
     return cue if _word_count(view) <= 3 else None
 
 
+def _possessive_imperative(verb: Token, rest: list[Token], context: AnalysisContext) -> bool:
+    """An action verb's stem, "je" and then a noun: "je" is a possessive in an instruction."""
+    if len(rest) < 2 or not context.nlp.is_bare_stem(verb):
+        return False
+    if verb.lemma not in context.words("advice.imperative_lemmas"):
+        return False
+    after = rest[1]
+    function_words = (
+        context.words("words.stopwords")
+        | context.words("words.determiners")
+        | context.words("words.subject_pronouns")
+        | context.words("words.adverbs")
+    )
+    return (
+        after.lower not in function_words
+        and after.lower not in PUNCT_TOKENS
+        and not context.nlp.is_finite(after)
+    )
+
+
 def _yes_no_clause(tokens: list[Token], view: SentenceView, context: AnalysisContext) -> QuestionCue | None:
     """``tokens[0]`` is a finite verb; a subject must follow for a yes/no question."""
     verb = tokens[0]
@@ -124,6 +151,8 @@ def _yes_no_clause(tokens: list[Token], view: SentenceView, context: AnalysisCon
         return None  # "Dus heb je geen tijd gehad."
     if subject.lower in context.words("words.ambiguous_pronouns") and context.nlp.is_bare_stem(verb):
         return None  # "Doe dat maar."
+    if subject.lower == "je" and _possessive_imperative(verb, rest, context):
+        return None  # "Neem je diploma's mee."
     if subject.lower == "u" and (
         verb.lemma not in context.words("words.polite_question_lemmas")
         or (len(rest) > 1 and rest[1].lower in context.words("words.imperative_particles"))
@@ -131,13 +160,12 @@ def _yes_no_clause(tokens: list[Token], view: SentenceView, context: AnalysisCon
         return None  # polite imperative: "Gaat u zitten.", "Neemt u ze mee."
     if verb.lemma in context.words("questions.reporting_lemmas") and len(words) <= 2:
         return None  # quote: "Oké, zegt ze."
-    if (
-        subject.lower in context.words("words.first_person_subjects")
-        and verb.lemma not in context.words("words.first_person_question_lemmas")
+    if subject.lower in context.words("words.first_person_subjects") and verb.lemma not in context.words(
+        "words.first_person_question_lemmas"
     ):
         return None  # topic drop: "Weet ik niet.", "Heb ik gedaan."
     followers = context.words("words.conditional_followers")
-    for a, b in zip(rest, rest[1:]):
+    for a, b in pairwise(rest):
         if a.lower == "," and (b.lower in followers or context.nlp.is_finite(b)):
             return None  # "Heb je vragen, dan kun je bellen."
     return cue

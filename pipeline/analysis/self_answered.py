@@ -38,10 +38,14 @@ class SelfAnswer:
     evidence: tuple[str, ...]
 
 
-def _slot_filled(question: SentenceView, cue: QuestionCue, answer: SentenceView, context: AnalysisContext) -> bool:
+def _slot_filled(
+    question: SentenceView, cue: QuestionCue, answer: SentenceView, context: AnalysisContext
+) -> bool:
     words = {tok.lower for tok in answer.words}
     wh = cue.wh or ""
-    if wh in ("wanneer", "hoelang") or (wh == "hoe" and any(t.lower in ("lang", "laat", "vaak") for t in question.words)):
+    if wh in ("wanneer", "hoelang") or (
+        wh == "hoe" and any(t.lower in ("lang", "laat", "vaak") for t in question.words)
+    ):
         return bool(words & context.words("words.time_words")) or any(w.isdigit() for w in words)
     if wh in ("hoeveel", "hoeveelste"):
         return bool(words & context.words("words.number_words")) or any(w.isdigit() for w in words)
@@ -59,8 +63,10 @@ def _answer_evidence(
     words = answer.words
     if context.match("self_answer.hedges", answer):
         evidence.append(("hedge", 2))
-    if cue.kind in ("yes_no", "tag", "declarative") and answer.markers and (
-        answer.markers[0] in context.words("words.answer_particles")
+    if (
+        cue.kind in ("yes_no", "tag", "declarative")
+        and answer.markers
+        and (answer.markers[0] in context.words("words.answer_particles"))
     ):
         evidence.append(("answer_particle", 2))
     if _slot_filled(question, cue, answer, context):

@@ -36,9 +36,8 @@ def _split_turn(turn: Turn, first_index: int, nlp: DutchNlp) -> list[Sentence]:
         chunk = text[start_char:end_char].strip()
         if not chunk:
             continue
-        inside = [
-            word for word, (ws, we) in zip(turn.words, word_spans) if ws < end_char and we > start_char
-        ]
+        spans = zip(turn.words, word_spans, strict=True)
+        inside = [word for word, (ws, we) in spans if ws < end_char and we > start_char]
         if inside:
             start, end = inside[0].start, inside[-1].end
         else:

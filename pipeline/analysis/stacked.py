@@ -34,7 +34,7 @@ def stacked_questions(
         if len(run) >= settings.min_questions:
             stacked.update(run)
 
-    for turn, views in zip(turns, views_by_turn):
+    for turn, views in zip(turns, views_by_turn, strict=True):
         if not _is_backchannel(views, context):
             for speaker in [s for s in open_runs if s != turn.speaker]:
                 close(speaker)

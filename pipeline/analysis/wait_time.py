@@ -42,7 +42,9 @@ def wait_after(
     return Wait(None, True)
 
 
-def wait_time_metrics(latencies: list[float], unanswered: int, settings: TurnTakingSettings) -> dict[str, Any]:
+def wait_time_metrics(
+    latencies: list[float], unanswered: int, settings: TurnTakingSettings
+) -> dict[str, Any]:
     """Distribution of wait times (seconds) and the count of unanswered questions."""
     out: dict[str, Any] = {"count": len(latencies), "unanswered": unanswered}
     if latencies:

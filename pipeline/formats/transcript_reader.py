@@ -23,6 +23,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,6 @@ from pipeline.errors import KijkwijzerError
 from pipeline.settings.analysis import AnalysisSettings
 from pipeline.types import Conversation, Overlap, Speaker, TimedWord, Turn
 
-ROLES = ("klantmanager", "client", "other")
 _TIMESTAMP = r"(?:(\d{1,6}):)?([0-5]?\d):([0-5]\d)[.,](\d{1,3})"
 _TIMING = re.compile(rf"^\s*{_TIMESTAMP}\s*-->\s*{_TIMESTAMP}(?:\s.*)?$")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+([^>]*))?>", re.IGNORECASE)
@@ -62,7 +62,12 @@ def _fold(name: str) -> str:
 
 def _seconds(groups: tuple[str | None, ...]) -> float:
     hours, minutes, seconds, millis = groups
-    return int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(seconds or 0) + int((millis or "0").ljust(3, "0")) / 1000
+    return (
+        int(hours or 0) * 3600
+        + int(minutes or 0) * 60
+        + int(seconds or 0)
+        + int((millis or "0").ljust(3, "0")) / 1000
+    )
 
 
 def _voice_spans(payload: str) -> list[tuple[str | None, str]]:
@@ -158,7 +163,7 @@ def _cue_words(cue: _Cue, speaker: str) -> list[TimedWord]:
 
 def _overlaps(cues: list[_Cue], speakers: dict[str, Speaker]) -> list[Overlap]:
     overlaps = []
-    for before, after in zip(cues, cues[1:]):
+    for before, after in pairwise(cues):
         first, second = speakers[_fold(before.voice)], speakers[_fold(after.voice)]
         if first.id == second.id or after.start >= before.end:
             continue
@@ -175,7 +180,9 @@ def _overlaps(cues: list[_Cue], speakers: dict[str, Speaker]) -> list[Overlap]:
     return overlaps
 
 
-def parse_webvtt(text: str, source: str = "<webvtt>", settings: AnalysisSettings | None = None) -> Conversation:
+def parse_webvtt(
+    text: str, source: str = "<webvtt>", settings: AnalysisSettings | None = None
+) -> Conversation:
     """A conversation from WebVTT text with voice tags."""
     settings = settings or AnalysisSettings()
     cues = _parse_cues(text.lstrip("\ufeff"), source)
@@ -217,7 +224,9 @@ def _check_times(conversation: Conversation, source: str) -> None:
     items: list[tuple[str, Any]] = [("duration_s", conversation.duration_s)]
     for turn in conversation.turns:
         items += [(f"turn {turn.index} start", turn.start), (f"turn {turn.index} end", turn.end)]
-        items += [(f"turn {turn.index} sentence {s.index}", t) for s in turn.sentences for t in (s.start, s.end)]
+        items += [
+            (f"turn {turn.index} sentence {s.index}", t) for s in turn.sentences for t in (s.start, s.end)
+        ]
         items += [(f"turn {turn.index} word '{w.text}'", t) for w in turn.words for t in (w.start, w.end)]
     for where, value in items:
         if not math.isfinite(value) or value < 0:
@@ -248,7 +257,10 @@ def parse_conversation_json(text: str, source: str = "<json>") -> Conversation:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "document"
-        raise TranscriptError(source, f"bad value at '{where}': {first['msg']}", "fix or regenerate the file") from exc
+        problem = (
+            f"missing '{where}'" if first["type"] == "missing" else f"bad value at '{where}': {first['msg']}"
+        )
+        raise TranscriptError(source, problem, "fix or regenerate the file") from exc
     except RecursionError as exc:
         raise TranscriptError(source, "JSON is nested too deeply", "check the file") from exc
     _check_times(conversation, source)
@@ -265,11 +277,15 @@ def read_transcript(path: Path, settings: AnalysisSettings | None = None) -> Con
             raise TranscriptError(source, "no such file", "check the path")
         if path.stat().st_size > settings.transcript_max_bytes:
             raise TranscriptError(
-                source, "file is too large for a transcript", "raise analysis.transcript_max_bytes if it is real"
+                source,
+                "file is too large for a transcript",
+                "raise analysis.transcript_max_bytes if it is real",
             )
         raw = path.read_bytes()
     except OSError as exc:
-        raise TranscriptError(source, f"cannot read the file: {exc.strerror or exc}", "check permissions") from exc
+        raise TranscriptError(
+            source, f"cannot read the file: {exc.strerror or exc}", "check permissions"
+        ) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -279,4 +295,6 @@ def read_transcript(path: Path, settings: AnalysisSettings | None = None) -> Con
         return parse_webvtt(text, source, settings)
     if head.startswith("{") or path.suffix.lower() == ".json":
         return parse_conversation_json(text, source)
-    raise TranscriptError(source, "neither WebVTT nor transcript JSON", "give a .vtt with voice tags or transcript.json")
+    raise TranscriptError(
+        source, "neither WebVTT nor transcript JSON", "give a .vtt with voice tags or transcript.json"
+    )

@@ -130,7 +130,7 @@ class DutchNlp:
         out: list[list[Token]] = [[] for _ in texts]
         tokens, offsets = self._tokens(self._nlp.tokenizer(joined))
         index = 0
-        for token, offset in zip(tokens, offsets):
+        for token, offset in zip(tokens, offsets, strict=True):
             while index + 1 < len(starts) and offset >= starts[index + 1]:
                 index += 1
             out[index].append(token)

@@ -172,4 +172,4 @@ class PatternSet:
 
 def token_string(forms: Sequence[str], lemmas: Sequence[str]) -> str:
     """The string the compiled patterns run on: ``" form=lemma form=lemma"``."""
-    return "".join(f" {form}={lemma}" for form, lemma in zip(forms, lemmas))
+    return "".join(f" {form}={lemma}" for form, lemma in zip(forms, lemmas, strict=True))

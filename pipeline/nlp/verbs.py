@@ -28,9 +28,7 @@ def _stem(infinitive: str) -> str:
         # open syllable with a single vowel: the vowel is long and is doubled in the closed stem
         # -elen/-enen after another syllable has a schwa (wandelen → wandel); -eren verbs are
         # mostly stressed loans (solliciteren → solliciteer); native exceptions list a stem.
-        unstressed_schwa = (
-            base[-2] == "e" and base[-1] != "r" and any(ch in VOWELS for ch in base[:-2])
-        )
+        unstressed_schwa = base[-2] == "e" and base[-1] != "r" and any(ch in VOWELS for ch in base[:-2])
         if not unstressed_schwa:
             base = base[:-1] + base[-2] + base[-1]  # maken → maak, spelen → speel
     if base.endswith("v"):

@@ -30,7 +30,7 @@ class QuestionSettings(Section):
     short_max_words: int = Field(4, ge=1)
     declarative_max_words: int = Field(14, ge=1)
     third_person_max_words: int = Field(9, ge=1)
-    third_person_roles: list[RoleName] = ["klantmanager"]
+    third_person_roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager"])
 
 
 class SelfAnswerSettings(Section):
@@ -38,14 +38,14 @@ class SelfAnswerSettings(Section):
 
     max_pause_s: float = Field(1.0, ge=0)
     min_score: int = Field(2, ge=1)
-    roles: list[RoleName] = ["klantmanager", "other"]
+    roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager", "other"])
 
 
 class StackedSettings(Section):
     """Several questions before the other speaker answers."""
 
     min_questions: int = Field(2, ge=2)
-    roles: list[RoleName] = ["klantmanager", "client", "other"]
+    roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager", "client", "other"])
 
 
 class SummaryPoints(Section):
@@ -63,7 +63,7 @@ class SummaryPoints(Section):
 class SummarySettings(Section):
     """Summaries and reflections: cue phrases plus overlap with the client's recent words."""
 
-    roles: list[RoleName] = ["klantmanager"]
+    roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager"])
     lookback_turns: int = Field(3, ge=1)
     lookback_s: float = Field(120.0, gt=0)
     min_overlap: float = Field(0.25, ge=0, le=1)
@@ -79,12 +79,12 @@ class TurnTakingSettings(Section):
     """Monologues, ping-pong chains and wait time."""
 
     monologue_min_s: float = Field(30.0, gt=0)
-    monologue_roles: list[RoleName] = ["klantmanager", "client", "other"]
+    monologue_roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager", "client", "other"])
     ping_pong_min_turns: int = Field(6, ge=3)
     ping_pong_max_turn_s: float = Field(6.0, gt=0)
     ping_pong_max_gap_s: float = Field(3.0, ge=0)
     unanswered_after_s: float = Field(10.0, gt=0)
-    wait_time_bins_s: list[float] = [0.5, 1.0, 2.0, 3.0, 5.0]
+    wait_time_bins_s: list[float] = Field(default_factory=lambda: [0.5, 1.0, 2.0, 3.0, 5.0])
 
 
 class ThemeSettings(Section):
@@ -92,10 +92,11 @@ class ThemeSettings(Section):
 
     opening_window_s: float = Field(300.0, gt=0)
     closing_window_s: float = Field(300.0, gt=0)
-    klantmanager_roles: list[RoleName] = ["klantmanager"]
-    agenda_roles: list[RoleName] = ["klantmanager", "client", "other"]
-    emotion_roles: list[RoleName] = ["client", "other"]  # "other" for an interpreter's rendering
-    resistance_roles: list[RoleName] = ["client"]
+    klantmanager_roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager"])
+    agenda_roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager", "client", "other"])
+    # "other" for an interpreter rendering the client's words
+    emotion_roles: list[RoleName] = Field(default_factory=lambda: ["client", "other"])
+    resistance_roles: list[RoleName] = Field(default_factory=lambda: ["client"])
     advice_at_length_s: float = Field(20.0, gt=0)
     advice_at_length_sentences: int = Field(3, ge=1)
 
@@ -106,10 +107,12 @@ class AnalysisSettings(Section):
     spacy_model: str = "nl_core_news_sm"
     lexicons: LexiconSettings = LexiconSettings()
     vtt_merge_gap_s: float = Field(1.0, ge=0)
-    vtt_voices: dict[Literal["klantmanager", "client"], list[str]] = {
-        "klantmanager": ["klantmanager", "werkregisseur"],
-        "client": ["client", "cliënt", "cliente", "cliënte"],
-    }
+    vtt_voices: dict[Literal["klantmanager", "client"], list[str]] = Field(
+        default_factory=lambda: {
+            "klantmanager": ["klantmanager", "werkregisseur"],
+            "client": ["client", "cliënt", "cliente", "cliënte"],
+        }
+    )
     transcript_max_bytes: int = Field(50_000_000, gt=0)
     questions: QuestionSettings = QuestionSettings()
     stacked: StackedSettings = StackedSettings()
