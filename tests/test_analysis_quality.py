@@ -28,11 +28,11 @@ FLOORS = {
     "focus=fact": 0.86,
     "agenda": 0.72,
     "goal": 0.88,
-    "metacommunication": 0.65,
+    "metacommunication": 0.90,
     "feedback_request": 0.85,
-    "emotion": 0.72,
+    "emotion": 0.80,
     "resistance": 0.72,
-    "advice": 0.62,
+    "advice": 0.71,
 }
 FORM_ACCURACY_FLOOR = 0.96
 

@@ -9,6 +9,6 @@ from pipeline.analysis.context import AnalysisContext, SentenceView
 
 def detect_metacommunication(view: SentenceView, context: AnalysisContext) -> str | None:
     """The matching metacommunication cue, or None."""
-    if view.role not in context.settings.themes.klantmanager_roles:
+    if view.role not in context.settings.themes.metacommunication_roles:
         return None
     return context.match("metacommunication.cues", view)

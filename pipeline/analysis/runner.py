@@ -130,8 +130,9 @@ def _detect(conversation: Conversation, views: list[SentenceView], context: Anal
             if cue_text is not None:
                 found.themes[name][view.position] = cue_text
         advice = detect_advice(view, context)
-        excluded = found.summaries.keys() | found.questions.keys() | found.themes["metacommunication"].keys()
-        if advice is not None and view.position not in excluded:
+        if advice == "imperative" and view.position in found.themes["metacommunication"]:
+            advice = None  # "Stop, even uit de rol." directs the conversation, not the client
+        if advice is not None and view.position not in found.summaries.keys() | found.questions.keys():
             found.advice[view.position] = advice
     found.themes["agenda"].update(agenda_follow_ups(views, found.themes["agenda"], positions, context))
     requests = found.themes["feedback_request"]

@@ -93,6 +93,8 @@ class ThemeSettings(Section):
     opening_window_s: float = Field(300.0, gt=0)
     closing_window_s: float = Field(300.0, gt=0)
     klantmanager_roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager"])
+    # the interpreter explaining how he translates is metacommunication too
+    metacommunication_roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager", "other"])
     agenda_roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager", "client", "other"])
     # "other" for an interpreter rendering the client's words
     emotion_roles: list[RoleName] = Field(default_factory=lambda: ["client", "other"])
