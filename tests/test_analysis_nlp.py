@@ -111,3 +111,9 @@ def test_shipped_lexicons_compile() -> None:
             ):
                 lexicon.patterns(f"{section}.{key}")
     assert Path(VERBS).is_file()
+
+
+def test_nested_prefix_triggers() -> None:
+    patterns = PatternSet.build("probe", ["zenuwacht* erg", "zenuw* ,"], [])
+    words = ["zenuwachtig", ","]
+    assert patterns.search(token_string(words, words), frozenset(words), frozenset(words)) == "zenuw* ,"

@@ -116,7 +116,7 @@ class PatternSet:
     by_form: dict[str, tuple[int, ...]]
     by_lemma: dict[str, tuple[int, ...]]
     by_prefix: dict[str, tuple[int, ...]]
-    prefix_lengths: tuple[int, ...]
+    prefix_regex: re.Pattern[str] | None  # matches any trigger prefix at the start of a form
 
     @classmethod
     def build(cls, name: str, patterns: Sequence[str], markers: Iterable[str]) -> PatternSet:
@@ -139,6 +139,12 @@ class PatternSet:
                 for key, table in ((forms, by_form), (lemmas, by_lemma), (prefixes, by_prefix)):
                     for word in key:
                         table.setdefault(word, []).append(number)
+        # The prefix regex reports only the longest matching prefix, so each prefix also
+        # carries the phrases of the shorter prefixes it starts with ("zenuw*" in "zenuwacht*").
+        for prefix in list(by_prefix):
+            for shorter in list(by_prefix):
+                if shorter != prefix and prefix.startswith(shorter):
+                    by_prefix[prefix] = sorted(set(by_prefix[prefix]) | set(by_prefix[shorter]))
         return cls(
             name,
             tuple(patterns),
@@ -146,7 +152,9 @@ class PatternSet:
             {k: tuple(v) for k, v in by_form.items()},
             {k: tuple(v) for k, v in by_lemma.items()},
             {k: tuple(v) for k, v in by_prefix.items()},
-            tuple(sorted({len(p) for p in by_prefix})),
+            re.compile("|".join(re.escape(p) for p in sorted(by_prefix, key=len, reverse=True)))
+            if by_prefix
+            else None,
         )
 
     def search(self, token_string: str, forms: frozenset[str], lemmas: frozenset[str]) -> str | None:
@@ -157,12 +165,17 @@ class PatternSet:
         """
         candidates: set[int] = set()
         for form in forms:
-            candidates.update(self.by_form.get(form, ()))
-            for length in self.prefix_lengths:
-                if len(form) >= length:
-                    candidates.update(self.by_prefix.get(form[:length], ()))
+            found = self.by_form.get(form)
+            if found:
+                candidates.update(found)
+            if self.prefix_regex is not None:
+                prefix = self.prefix_regex.match(form)
+                if prefix:
+                    candidates.update(self.by_prefix[prefix.group()])
         for lemma in lemmas:
-            candidates.update(self.by_lemma.get(lemma, ()))
+            found = self.by_lemma.get(lemma)
+            if found:
+                candidates.update(found)
         for number in sorted(candidates):
             phrase = self.phrases[number]
             if phrase.regex.search(token_string):
