@@ -11,7 +11,7 @@ import pytest
 from pipeline.audio import load_audio
 from pipeline.diarize import diarize
 from pipeline.diarize.clustering import cluster_windows
-from pipeline.diarize.embedded import plan_windows, runs_to_segments, tidy_segments
+from pipeline.diarize.embedded import plan_windows, runs_to_segments, snap_changes, tidy_segments
 from pipeline.errors import ConfigError, KijkwijzerError
 from pipeline.settings import Settings, load_settings
 
@@ -65,6 +65,14 @@ def test_short_segments_are_absorbed_and_same_speaker_gaps_filled() -> None:
     labels = np.array([0] * 100 + [1] * 10 + [0] * 100 + [-1] * 20 + [0] * 50 + [-1] * 200 + [1] * 100)
     runs = tidy_segments(runs_to_segments(labels), min_len=30, fill_gap=50)
     assert runs == [(0, 280, 0), (480, 580, 1)]
+
+
+def test_speaker_changes_snap_to_the_quiet_hand_over_point() -> None:
+    energy = np.ones(300)
+    energy[130:135] = -5.0  # a breath between the voices
+    runs = [(0, 120, 0), (120, 300, 1), (310, 400, 0)]
+    assert snap_changes(runs, energy, radius=30) == [(0, 130, 0), (130, 300, 1), (310, 400, 0)]
+    assert snap_changes(runs, energy, radius=0) == runs
 
 
 def test_two_voices_are_found_with_the_change_inside_a_speech_region(settings: Settings, two_voices) -> None:

@@ -30,7 +30,7 @@ class EmbeddedSettings(Section):
     window_s: float = Field(1.5, gt=0.2)
     hop_s: float = Field(0.75, gt=0.05)
     score_window_s: float = Field(0.75, gt=0.2)
-    score_hop_s: float = Field(0.25, gt=0.05)
+    score_hop_s: float = Field(0.1, gt=0.05)
     min_window_s: float = Field(0.4, gt=0)  # shorter speech is labelled by its neighbours
     volume_target_dbfs: float = -30.0  # resemblyzer's own preprocessing level
     batch_size: int = Field(256, ge=1)
@@ -45,6 +45,7 @@ class EmbeddedSettings(Section):
     smoothing_s: float = Field(0.5, ge=0)
     min_segment_s: float = Field(0.3, ge=0)
     fill_gap_s: float = Field(0.5, ge=0)
+    snap_radius_s: float = Field(0.3, ge=0)  # move speaker changes to the quietest frame this near
 
 
 class PyannoteSettings(Section):
