@@ -19,6 +19,7 @@ from flows.jobs import RecordingJob
 from flows.stages import STAGES, StageSpec
 from flows.tasks import STAGE_TASKS, outputs_key, publish_outputs, record_history
 from pipeline.errors import KijkwijzerError, MediaError
+from pipeline.ingest.errors import IngestRefusal
 from pipeline.settings import Settings
 
 
@@ -30,6 +31,7 @@ class Failure:
     stage: str
     code: str  # safe for the audit log
     message: str  # one line, for people
+    bad_input: bool = False  # the recording itself is unusable (not a bug, not infrastructure)
 
 
 @dataclass
@@ -60,6 +62,7 @@ def waves(stages: Iterable[StageSpec]) -> list[list[StageSpec]]:
 def describe_failure(recording_id: str, stage: str, future: PrefectFuture) -> Failure:
     """Turn a failed or crashed future into a code and a one-line message."""
     error = future.result(raise_on_failure=False)
+    bad_input = isinstance(error, MediaError | IngestRefusal)
     if isinstance(error, BaseException):
         fallback = "media_error" if isinstance(error, MediaError) else "stage_failed"
         code = getattr(error, "code", None) or fallback
@@ -67,7 +70,7 @@ def describe_failure(recording_id: str, stage: str, future: PrefectFuture) -> Fa
     else:
         code, text = "stage_failed", future.state.message or future.state.name
     line = " ".join(text.split())[:400]
-    return Failure(recording_id, stage, code, f"{stage}: {line}")
+    return Failure(recording_id, stage, code, f"{stage}: {line}", bad_input)
 
 
 def _collect(futures: dict[tuple[str, str], PrefectFuture]) -> dict[tuple[str, str], PrefectFuture]:

@@ -53,19 +53,21 @@ def finish_archived(
     jobs: list[RecordingJob],
     result: BatchResult,
     actor: str,
-    quarantine_failures: bool,
+    quarantine_bad_input: bool,
     summary: RunSummary,
 ) -> None:
     """Record each recording's outcome in ``recording.json`` and the audit log.
 
-    New inputs that fail are quarantined (``watch``); archived recordings that fail a
-    reprocess are only reported, because their earlier outputs are still valid.
+    New inputs that cannot be used (undecodable, no audio) are quarantined (``watch``).
+    Anything else - a failing reprocess, a bug, the Prefect API going away - is reported
+    and the recording stays in the archive marked ``failed``, since the recording itself
+    is fine; ``kijkwijzer reprocess`` retries it.
     """
     for job in jobs:
         rid = job.recording_id
         paths = root.recording(rid)
         failure = result.failures.get(rid)
-        if failure is not None and quarantine_failures:
+        if failure is not None and quarantine_bad_input and failure.bad_input:
             folder = quarantine_recording(root, paths, failure.code, failure.message, actor)
             summary.quarantined.append((item_id(folder), failure.code))
         elif failure is not None:

@@ -45,6 +45,6 @@ def reprocess_archive(
     result = run_stages(jobs, settings, STAGES, reuse=reuse, refresh=rerun if force else ())
     publish_all(jobs, settings, result, is_current=lambda job, key: job_is_current(data_root, job, key))
     summary = RunSummary()
-    finish_archived(data_root, jobs, result, ACTOR, quarantine_failures=False, summary=summary)
+    finish_archived(data_root, jobs, result, ACTOR, quarantine_bad_input=False, summary=summary)
     summary_artifact(summary, "reprocess-summary")
     return summary

@@ -49,6 +49,6 @@ def watch_inbox(root: str, config: str | None = None) -> RunSummary:
     jobs = [archived_job(data_root.path, rid, settings) for rid in unfinished_recordings(data_root)]
     result = run_stages(jobs, settings)
     publish_all(jobs, settings, result, is_current=lambda job, key: job_is_current(data_root, job, key))
-    finish_archived(data_root, jobs, result, ACTOR, quarantine_failures=True, summary=summary)
+    finish_archived(data_root, jobs, result, ACTOR, quarantine_bad_input=True, summary=summary)
     summary_artifact(summary, "watch-summary")
     return summary

@@ -46,7 +46,8 @@ def _check_claim(claim: Claim, settings: OrchestrationSettings) -> ConsentRecord
     if claim.sidecar is None:
         raise ConsentError(
             "no_consent",
-            f"{claim.original_name}: no consent sidecar; add {claim.sidecar_name} and drop both again",
+            f"{claim.original_name}: no consent sidecar; add "
+            f"{claim.original_name}{ingest.sidecar_suffix} and drop both again",
         )
     return read_consent(claim.sidecar, ingest.sidecar, display_name=claim.sidecar_name)
 
