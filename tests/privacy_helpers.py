@@ -6,13 +6,23 @@ See tests/test_no_network.py for why there are two layers (namespace and socket 
 
 from __future__ import annotations
 
+import atexit
+import datetime as dt
+import functools
+import hashlib
+import itertools
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
 import sys
+import tempfile
+import time
 import wave
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +37,19 @@ SAMPLE_CANDIDATES = [
     PROJECT_ROOT / "sample_media" / "gesprek_tts.flac",
     Path("/work/shared/data/real_dev/real_dev_dialogue.flac"),  # TEMP until sample_media lands
 ]
-OFFLINE_VARIABLES = {"HF_HUB_OFFLINE": "1", "PYANNOTE_METRICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+# Switches the app must set itself. ORT_DISABLE_TELEMETRY: onnxruntime 1.32 on Linux ships
+# OneDS telemetry that looks up mobile.events.data.microsoft.com ~10 s after import (seen
+# with strace) and writes ~/.cache/Microsoft/DeveloperTools; this variable stops both.
+OFFLINE_VARIABLES = {
+    "HF_HUB_OFFLINE": "1",
+    "PYANNOTE_METRICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "ORT_DISABLE_TELEMETRY": "1",
+}
+_STRACE_ADDRESS = re.compile(
+    r'sa_family=AF_INET6?, .*?(?:inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)")'
+)
+_strace_runs = itertools.count()
 
 # Runs inside the new network namespace before the command: loopback up, no route out.
 NAMESPACE_LAUNCHER = r"""
@@ -120,15 +142,17 @@ def namespaces_available() -> bool:
     return subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode == 0
 
 
-def short_clip(target: Path, seconds: float = 20.0) -> Path:
-    """The first ``seconds`` of the real two-speaker sample as 16-bit WAV (keeps ASR quick)."""
+def short_clip(target: Path, seconds: float = 20.0, start_s: float = 0.0) -> Path:
+    """``seconds`` of the real two-speaker sample as 16-bit WAV (keeps ASR quick)."""
     from pipeline.audio import load_audio
 
     source = next((p for p in SAMPLE_CANDIDATES if p.exists()), None)
     if source is None:
         pytest.fail(f"no sample recording found (looked for {[str(p) for p in SAMPLE_CANDIDATES]})")
     audio = load_audio(source)
-    pcm = (np.clip(audio.samples[: int(seconds * audio.sample_rate)], -1, 1) * 32767).astype("<i2")
+    first = int(start_s * audio.sample_rate)
+    part = audio.samples[first : first + int(seconds * audio.sample_rate)]
+    pcm = (np.clip(part, -1, 1) * 32767).astype("<i2")
     target.parent.mkdir(parents=True, exist_ok=True)
     with wave.open(str(target), "wb") as handle:
         handle.setnchannels(1)
@@ -138,18 +162,30 @@ def short_clip(target: Path, seconds: float = 20.0) -> Path:
     return target
 
 
-def write_consent(media: Path, klantmanager: str = "A. de Vries", client: str = "C-0142") -> Path:
-    """A complete, positive consent sidecar next to ``media``."""
-    sidecar = media.with_name(media.name + ".consent.yaml")
-    sidecar.write_text(
+def consent_text(
+    klantmanager: str = "A. de Vries",
+    client: str = "C-0142",
+    recorded_on: str = "2026-11-20",
+    retention_days: int = 90,
+    research_use: bool = True,
+    form_reference: str = "TF-2026-0142",
+) -> str:
+    """A complete, positive consent sidecar (issue 6's format)."""
+    return (
         f'klantmanager: "{klantmanager}"\n'
         f'client: "{client}"\n'
-        "recorded_on: 2026-11-20\n"
-        "consent:\n  recording: true\n  analysis: true\n  research_use: true\n"
-        "retention_days: 90\n"
-        'form_reference: "TF-2026-0142"\n',
-        encoding="utf-8",
+        f"recorded_on: {recorded_on}\n"
+        "consent:\n  recording: true\n  analysis: true\n"
+        f"  research_use: {str(research_use).lower()}\n"
+        f"retention_days: {retention_days}\n"
+        f'form_reference: "{form_reference}"\n'
     )
+
+
+def write_consent(media: Path, text: str | None = None) -> Path:
+    """Write a consent sidecar next to ``media`` (default: :func:`consent_text`)."""
+    sidecar = media.with_name(media.name + ".consent.yaml")
+    sidecar.write_text(consent_text() if text is None else text, encoding="utf-8")
     return sidecar
 
 
@@ -181,6 +217,12 @@ def guarded_environment(tmp_path: Path) -> tuple[dict[str, str], Path]:
 def run_offline(argv: list[str], env: dict[str, str], timeout: float = 900) -> subprocess.CompletedProcess:
     """Run ``argv`` with no network (a fresh network namespace when possible, the guard always)
     and a permissive umask (022), so that owner-only files must come from the app itself."""
+    strace = shutil.which("strace")
+    if strace and "TEST_NETGUARD_LOG" in env:
+        # native code (libcurl in onnxruntime, ...) bypasses the Python guard; strace sees it
+        trace = f"{env['TEST_NETGUARD_LOG']}.strace{next(_strace_runs)}"
+        calls = "connect,sendto,sendmsg,sendmmsg"
+        argv = [strace, "-f", "-qq", "--seccomp-bpf", "-e", f"trace={calls}", "-o", trace, *argv]
     if namespaces_available():
         # -S: the launcher's own probe must not load the guard (it would log the probe)
         argv = ["unshare", "-rn", sys.executable, "-S", "-c", NAMESPACE_LAUNCHER, *argv]
@@ -195,11 +237,22 @@ def run_offline(argv: list[str], env: dict[str, str], timeout: float = 900) -> s
     )
 
 
+def _is_loopback(address: str) -> bool:
+    return address in ("::", "::1", "0.0.0.0") or address.startswith(("127.", "::ffff:127."))
+
+
 def attempts(log: Path) -> list[dict]:
-    """Network uses the guard refused, one per line."""
-    if not log.exists():
-        return []
-    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """Network uses the guard refused, plus non-loopback inet calls strace saw in native code."""
+    found = []
+    if log.exists():
+        found += [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for trace in sorted(log.parent.glob(log.name + ".strace*")):
+        for line in trace.read_text(encoding="utf-8", errors="replace").splitlines():
+            match = _STRACE_ADDRESS.search(line)
+            address = match and (match.group(1) or match.group(2))
+            if address and not _is_loopback(address):
+                found.append({"call": "native", "target": address, "strace": line[:300]})
+    return found
 
 
 def owner_only_violations(top: Path) -> list[str]:
@@ -220,3 +273,236 @@ def owner_only_violations(top: Path) -> list[str]:
         elif not (stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode) or stat.S_ISSOCK(info.st_mode)):
             problems.append(f"{path}: unexpected file type")
     return problems
+
+
+# --- one data-root lifecycle, shared by the hostile-input, audit and permission tests ---------
+#
+# Running the real `watch --once` costs a Prefect server start plus the stages, so the scenario
+# runs once per test session: an inbox with two good recordings, a duplicate, one without consent
+# and every hostile input at once; then `purge` (the first recording's retention has passed) and
+# `forget` (the second). Each test module checks its own concern on the result.
+
+YAML_BOMB = (
+    'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
+    "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+    "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+    "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+    "klantmanager: *d\n"
+)
+MAX_NAME_BYTES = 100  # configured for the scenario; Linux itself refuses names over 255 bytes
+MAX_MEDIA_BYTES = 2_000_000
+
+
+@dataclass
+class Lifecycle:
+    """What the scenario did and what it left behind."""
+
+    root: Path
+    home: Path
+    results: dict[str, subprocess.CompletedProcess]
+    attempts: list[dict]
+    violations_after_watch: list[str]
+    outside_before: dict[str, str]
+    outside_after: dict[str, str]
+    hostile: dict[str, set[str]]  # dropped name -> acceptable quarantine reason codes
+    expired_id: str
+    forgotten_id: str
+    duplicate_name: str
+    no_consent_name: str
+    personal_texts: list[str]  # consent names, file names, transcript words: never in audit.log
+    quarantine_reasons: dict[str, str] = field(default_factory=dict)  # dropped name -> code
+
+
+def _tone(path: Path, hz: float, seconds: float = 1.0) -> Path:
+    """A short real WAV with content unique to ``hz`` (so hashes differ)."""
+    t = np.arange(int(16000 * seconds)) / 16000
+    with wave.open(str(path), "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(16000)
+        handle.writeframes((np.sin(2 * np.pi * hz * t) * 8000).astype("<i2").tobytes())
+    return path
+
+
+def _digest_tree(top: Path) -> dict[str, str]:
+    """Path -> content hash (or link target) of everything under ``top``."""
+    found = {}
+    for path in sorted(top.rglob("*")):
+        if path.is_symlink():
+            found[str(path)] = "link:" + os.readlink(path)
+        elif path.is_file():
+            found[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+        else:
+            found[str(path)] = "dir" if path.is_dir() else "other"
+    return found
+
+
+def _place_hostile_inputs(inbox: Path, outside: Path) -> dict[str, set[str]]:
+    """Every hostile input of issue 7, each with the reason codes that count as refusal."""
+    expected: dict[str, set[str]] = {}
+
+    def media_with_consent(name: str, codes: set[str], hz: float, consent: str | None = None) -> None:
+        _tone(inbox / name, hz)
+        (inbox / (name + ".consent.yaml")).write_text(consent or consent_text(), encoding="utf-8")
+        expected[name] = codes
+
+    media_with_consent("nieuwe\nregel.wav", {"unsafe_name"}, 300)
+    media_with_consent("bel\x07teken.wav", {"unsafe_name"}, 310)
+    media_with_consent("rtl\u202egnp.wav", {"unsafe_name"}, 315)
+    media_with_consent("lang" + "x" * MAX_NAME_BYTES + ".wav", {"unsafe_name"}, 320)
+    media_with_consent("bom.wav", {"consent_unsafe", "consent_unreadable"}, 330, YAML_BOMB)
+    huge = consent_text(klantmanager="A" * 100_000)
+    media_with_consent("enorm.wav", {"consent_unsafe", "consent_invalid", "consent_unreadable"}, 340, huge)
+    escape = consent_text(klantmanager="../../outside")
+    media_with_consent("ontsnapping.wav", {"consent_invalid", "consent_unsafe"}, 350, escape)
+    absolute = consent_text(klantmanager=str(outside / "absoluut"))
+    media_with_consent("absoluut.wav", {"consent_invalid", "consent_unsafe"}, 360, absolute)
+    # a symlink to a recording outside the data root, and a sidecar that is a symlink
+    _tone(outside / "geheim.wav", 370)
+    os.symlink(outside / "geheim.wav", inbox / "link.wav")
+    (inbox / "link.wav.consent.yaml").write_text(consent_text(), encoding="utf-8")
+    expected["link.wav"] = {"symlink", "not_a_file"}
+    (outside / "consent.yaml").write_text(consent_text(), encoding="utf-8")
+    _tone(inbox / "zijlink.wav", 380)
+    os.symlink(outside / "consent.yaml", inbox / "zijlink.wav.consent.yaml")
+    expected["zijlink.wav"] = {"consent_unsafe", "symlink"}
+    # over the configured size limit (real audio, so only the size is wrong)
+    _tone(inbox / "te_groot.wav", 390, seconds=MAX_MEDIA_BYTES / 32000 + 5)
+    (inbox / "te_groot.wav.consent.yaml").write_text(consent_text(), encoding="utf-8")
+    expected["te_groot.wav"] = {"too_large"}
+    # HTML and zip disguised as media
+    (inbox / "pagina.mp4").write_text(
+        "<!DOCTYPE html><html><script>alert(1)</script></html>", encoding="utf-8"
+    )
+    (inbox / "pagina.mp4.consent.yaml").write_text(consent_text(), encoding="utf-8")
+    expected["pagina.mp4"] = {"not_media"}
+    with zipfile.ZipFile(inbox / "archief.m4a", "w") as archive:
+        archive.writestr("../../ontsnapt.txt", "zip slip")
+    (inbox / "archief.m4a.consent.yaml").write_text(consent_text(), encoding="utf-8")
+    expected["archief.m4a"] = {"not_media"}
+    # not regular files: a FIFO (opening it would block) and a folder
+    os.mkfifo(inbox / "pijp.wav")
+    expected["pijp.wav"] = {"not_a_file"}
+    (inbox / "map.wav").mkdir()
+    (inbox / "map.wav" / "binnen.wav").write_bytes(b"RIFF")
+    expected["map.wav"] = {"not_a_file"}
+    return expected
+
+
+def _transcript_words(recording_dir: Path) -> list[str]:
+    """Distinctive words of the recording's transcript (5+ letters), to look for in the audit log."""
+    words: set[str] = set()
+    for path in recording_dir.rglob("transcript.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for segment in data.get("segments", []):
+            words.update(w for w in segment.get("text", "").split() if len(w) >= 5 and w.isalpha())
+    return sorted(words)
+
+
+@functools.lru_cache(maxsize=1)
+def lifecycle() -> Lifecycle:
+    """Run the scenario once per session (see the comment above)."""
+    from pipeline.fsutil import private_dir
+    from pipeline.ingest.hashing import recording_id_for, sha256_of
+
+    scratch = Path(tempfile.mkdtemp(prefix="kijkwijzer-lifecycle-"))
+    atexit.register(shutil.rmtree, scratch, True)
+    root, outside, media = scratch / "root", scratch / "outside", scratch / "media"
+    inbox = private_dir(root / "inbox")
+    outside.mkdir()
+    clip_a = short_clip(media / "a.wav", seconds=20, start_s=0)
+    clip_b = short_clip(media / "b.wav", seconds=20, start_s=20)
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    shutil.copy(clip_a, inbox / "gesprek_vries_a.wav")
+    write_consent(inbox / "gesprek_vries_a.wav", consent_text(recorded_on="2020-01-06", retention_days=30))
+    shutil.copy(clip_b, inbox / "gesprek_vries_b.wav")
+    consent_b = consent_text(client="C-0777", recorded_on=yesterday, research_use=False)
+    write_consent(inbox / "gesprek_vries_b.wav", consent_b)
+    duplicate_name = "kopie_gesprek_b.wav"
+    shutil.copy(clip_b, inbox / duplicate_name)
+    write_consent(inbox / duplicate_name, consent_b)
+    no_consent_name = "zonder_toestemming.wav"
+    _tone(inbox / no_consent_name, 440, seconds=2)
+    hostile = _place_hostile_inputs(inbox, outside)
+    long_ago = time.time() - 3600
+    for entry in inbox.iterdir():
+        os.utime(entry, (long_ago, long_ago), follow_symlinks=False)
+
+    env, log = guarded_environment(scratch)
+    (scratch / "home").mkdir()
+    env |= {
+        "KIJKWIJZER_ORCHESTRATION__INGEST__MAX_MEDIA_BYTES": str(MAX_MEDIA_BYTES),
+        "KIJKWIJZER_ORCHESTRATION__INGEST__MAX_NAME_BYTES": str(MAX_NAME_BYTES),
+        "KIJKWIJZER_ORCHESTRATION__SERVER_IDLE_SHUTDOWN_S": "0",
+    }
+    expired_id = recording_id_for(sha256_of(clip_a))
+    forgotten_id = recording_id_for(sha256_of(clip_b))
+    before = _digest_tree(outside) | _digest_tree(media)
+    results = {"watch": run_offline([str(KIJKWIJZER), "watch", "--once", "--root", str(root)], env)}
+    violations = owner_only_violations(root)
+    personal = [
+        "Vries",
+        "C-0142",
+        "C-0777",
+        "TF-2026-0142",
+        "gesprek_vries",
+        "kopie_gesprek",
+        "zonder_toestemming",
+        *_transcript_words(root / "archive"),
+    ]
+    reasons = {}
+    for reason in root.glob("quarantine/*/reason.txt"):
+        text = reason.read_text(encoding="utf-8")
+        code = text.splitlines()[0].removeprefix("reason: ")
+        for line in text.splitlines():
+            if line.startswith("file: ") and "(dropped as " in line:
+                reasons[line.split("(dropped as ", 1)[1].rstrip(")")] = code
+    results["purge"] = run_offline([str(KIJKWIJZER), "purge", "--root", str(root)], env)
+    results["forget"] = run_offline([str(KIJKWIJZER), "forget", forgotten_id, "--root", str(root)], env)
+    return Lifecycle(
+        root=root,
+        home=scratch / "home",
+        results=results,
+        attempts=attempts(log),
+        violations_after_watch=violations,
+        outside_before=before,
+        outside_after=_digest_tree(outside) | _digest_tree(media),
+        hostile=hostile,
+        expired_id=expired_id,
+        forgotten_id=forgotten_id,
+        duplicate_name=duplicate_name,
+        no_consent_name=no_consent_name,
+        personal_texts=personal,
+        quarantine_reasons=reasons,
+    )
+
+
+@dataclass
+class ProcessRun:
+    """One `kijkwijzer process` on a short clip, offline, umask 022."""
+
+    result: subprocess.CompletedProcess
+    out: Path
+    workspace: Path
+    home: Path
+    attempts: list[dict]
+
+
+@functools.lru_cache(maxsize=1)
+def process_run() -> ProcessRun:
+    """Run `process` once per session (shared by the no-network and permission tests)."""
+    scratch = Path(tempfile.mkdtemp(prefix="kijkwijzer-process-"))
+    atexit.register(shutil.rmtree, scratch, True)
+    env, log = guarded_environment(scratch)
+    (scratch / "home").mkdir()
+    env["KIJKWIJZER_ORCHESTRATION__SERVER_IDLE_SHUTDOWN_S"] = "0"
+    media = short_clip(scratch / "media" / "gesprek.wav", seconds=20)
+    write_consent(media)
+    out = scratch / "results" / "gesprek"
+    result = run_offline([str(KIJKWIJZER), "process", str(media), "--out", str(out)], env)
+    return ProcessRun(result, out, out.parent / ".kijkwijzer", scratch / "home", attempts(log))
+
+
+def unexpected_entries(top: Path) -> list[str]:
+    """Everything under ``top`` (e.g. the scratch HOME), which should have stayed empty."""
+    return sorted(str(p.relative_to(top)) for p in top.rglob("*"))

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
 from privacy_helpers import (
     KIJKWIJZER,
     guarded_environment,
+    lifecycle,
     owner_only_violations,
+    process_run,
     registered_commands,
     run_offline,
     short_clip,
@@ -72,3 +75,38 @@ def test_analyse_writes_owner_only(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert any(out.iterdir())
     assert owner_only_violations(tmp_path / "nested") == []
+
+
+@pytest.mark.slow
+def test_process_writes_owner_only():
+    run = process_run()
+    assert run.result.returncode == 0, run.result.stderr[-3000:]
+    problems = owner_only_violations(run.out) + owner_only_violations(run.workspace)
+    assert _real_problems(problems, run.out) == []
+
+
+@pytest.mark.slow
+def test_watch_writes_owner_only_everywhere_in_the_data_root():
+    """After `watch --once`: archive, outbox, research exports, audit log, Prefect's database.
+
+    Quarantined hostile inputs that arrived as symlinks or FIFOs are kept as they came (moved,
+    never followed or opened), so only those are exempt.
+    """
+    run = lifecycle()
+    assert run.results["watch"].returncode == 0, run.results["watch"].stderr[-3000:]
+    assert _real_problems(run.violations_after_watch, run.root) == []
+
+
+def _real_problems(problems: list[str], top: Path) -> list[str]:
+    """Drop symlinks the pipeline made to its own files (the sheet's media link) and the
+    hostile symlinks/FIFOs kept in quarantine; everything else is a real problem."""
+    real = []
+    for problem in problems:
+        path_text, _, what = problem.rpartition(": ")
+        path = Path(path_text)
+        if what == "symlink" and path.resolve().is_relative_to(top.resolve()):
+            continue
+        if "/quarantine/" in path_text and what in ("symlink", "unexpected file type"):
+            continue
+        real.append(problem)
+    return real
