@@ -38,7 +38,11 @@ def default_weights_path() -> Path:
 
 @dataclass(frozen=True)
 class VoiceEncoder:
-    """LSTM weights as float32 numpy arrays, plus an identity for caches and profiles."""
+    """LSTM weights as float32 numpy arrays, plus an identity for caches and profiles.
+
+    The rows of the sigmoid gates in ``w_ih``, ``w_hh`` and ``bias`` are stored
+    halved, which lets one ``tanh`` per step compute all four gates.
+    """
 
     w_ih: tuple[np.ndarray, ...]
     w_hh: tuple[np.ndarray, ...]
@@ -66,29 +70,47 @@ class VoiceEncoder:
     def _forward(self, x: np.ndarray) -> np.ndarray:
         batch, frames, _ = x.shape
         hidden = self.w_hh[0].shape[1]
+        layer_input = np.ascontiguousarray(x.transpose(1, 0, 2))  # time-major: one step is contiguous
+        h = np.zeros((batch, hidden), np.float32)
+        gates = np.empty((batch, 4 * hidden), np.float32)
         for layer in range(_LAYERS):
-            projected = x @ self.w_ih[layer].T + self.bias[layer]
-            w_hh_t = self.w_hh[layer].T.copy()
+            projected = layer_input @ self.w_ih[layer].T + self.bias[layer]
+            w_hh_t = np.ascontiguousarray(self.w_hh[layer].T)
             h = np.zeros((batch, hidden), np.float32)
             c = np.zeros((batch, hidden), np.float32)
-            outputs = np.empty((batch, frames, hidden), np.float32)
+            outputs = np.empty((frames, batch, hidden), np.float32)
             for t in range(frames):
-                gates = projected[:, t] + h @ w_hh_t
-                i = _sigmoid(gates[:, :hidden])
-                f = _sigmoid(gates[:, hidden : 2 * hidden])
-                g = np.tanh(gates[:, 2 * hidden : 3 * hidden])
-                o = _sigmoid(gates[:, 3 * hidden :])
-                c = f * c + i * g
+                np.matmul(h, w_hh_t, out=gates)
+                gates += projected[t]
+                # Rows of the sigmoid gates are pre-halved (see _halve_sigmoid_rows), so one
+                # tanh serves all four gates: sigmoid(x) = (tanh(x / 2) + 1) / 2.
+                np.tanh(gates, out=gates)
+                sig_if, g, o = (
+                    gates[:, : 2 * hidden],
+                    gates[:, 2 * hidden : 3 * hidden],
+                    gates[:, 3 * hidden :],
+                )
+                sig_if *= 0.5
+                sig_if += 0.5
+                o *= 0.5
+                o += 0.5
+                c *= sig_if[:, hidden:]
+                c += sig_if[:, :hidden] * g
                 h = o * np.tanh(c)
-                outputs[:, t] = h
-            x = outputs
+                outputs[t] = h
+            layer_input = outputs
         raw = np.maximum(h @ self.linear_w.T + self.linear_b, 0.0)
         norms = np.linalg.norm(raw, axis=1, keepdims=True)
         return raw / np.maximum(norms, 1e-12)
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (np.tanh(0.5 * x) + 1.0)
+def _halve_sigmoid_rows(weights: np.ndarray) -> np.ndarray:
+    """Scale the input, forget and output gate rows by 1/2 (exact in floating point)."""
+    hidden = weights.shape[0] // 4
+    scaled = weights.astype(np.float32, copy=True)
+    scaled[: 2 * hidden] *= 0.5
+    scaled[3 * hidden :] *= 0.5
+    return scaled
 
 
 @lru_cache(maxsize=2)
@@ -100,9 +122,12 @@ def load_voice_encoder(path: Path | None = None) -> VoiceEncoder:
     try:
         state = load_legacy_checkpoint(path)["model_state"]
         return VoiceEncoder(
-            w_ih=tuple(state[f"lstm.weight_ih_l{n}"] for n in range(_LAYERS)),
-            w_hh=tuple(state[f"lstm.weight_hh_l{n}"] for n in range(_LAYERS)),
-            bias=tuple(state[f"lstm.bias_ih_l{n}"] + state[f"lstm.bias_hh_l{n}"] for n in range(_LAYERS)),
+            w_ih=tuple(_halve_sigmoid_rows(state[f"lstm.weight_ih_l{n}"]) for n in range(_LAYERS)),
+            w_hh=tuple(_halve_sigmoid_rows(state[f"lstm.weight_hh_l{n}"]) for n in range(_LAYERS)),
+            bias=tuple(
+                _halve_sigmoid_rows(state[f"lstm.bias_ih_l{n}"] + state[f"lstm.bias_hh_l{n}"])
+                for n in range(_LAYERS)
+            ),
             linear_w=state["linear.weight"],
             linear_b=state["linear.bias"],
             sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
