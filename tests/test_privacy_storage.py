@@ -1,0 +1,50 @@
+"""What stays in the data root after the lifecycle scenario (tests/privacy_helpers.py) holds no
+more personal data than docs/PRIVACY.md promises.
+
+* The research exports kept after `purge` (client consented to research use) contain no consent
+  names, case numbers or original file names, and their names are pseudonyms.
+* Prefect's database and server log (under <root>/.prefect) contain no names, file names or
+  transcript text: they outlive every recording and nobody purges them.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from privacy_helpers import lifecycle
+
+CONSENT_AND_FILE_NAMES = ("Vries", "C-0142", "C-0777", "TF-2026-0142", "gesprek_vries", "kopie_gesprek")
+
+
+def _leaks(path, words):
+    data = path.read_bytes().lower()
+    return [w for w in words if w.lower().encode() in data]
+
+
+@pytest.fixture(scope="module")
+def run():
+    run = lifecycle()
+    assert run.results["watch"].returncode == 0, run.results["watch"].stderr[-3000:]
+    assert run.results["purge"].returncode == 0, run.results["purge"].stderr[-3000:]
+    return run
+
+
+def test_purge_kept_only_pseudonymised_research_data(run):
+    folder = run.root / "archive" / run.expired_id
+    assert sorted(p.name for p in folder.iterdir()) == ["recording.json", "research"]
+    meta = json.loads((folder / "recording.json").read_text(encoding="utf-8"))
+    assert meta["status"] == "purged"
+    files = sorted(p for p in (folder / "research").rglob("*") if p.is_file())
+    assert {"events.csv", "transcript.json", "analysis.json"} <= {p.name for p in files}
+    for path in files:
+        assert _leaks(path, CONSENT_AND_FILE_NAMES) == [], path.name
+
+
+def test_prefect_state_holds_no_personal_data(run):
+    prefect = run.root / ".prefect"
+    files = [p for p in prefect.rglob("*") if p.is_file()]
+    assert files, "expected Prefect's database under <root>/.prefect"
+    words = [*CONSENT_AND_FILE_NAMES, *run.personal_texts]
+    leaks = {str(p.relative_to(prefect)): _leaks(p, words) for p in files}
+    assert {name: found for name, found in leaks.items() if found} == {}
