@@ -19,13 +19,19 @@ from sheet_helpers import (
 
 from pipeline.errors import ConfigError
 from pipeline.fragments import load_themes, select_fragments
+from pipeline.fragments.moments import find_moments
 from pipeline.settings import Settings, load_settings
-from pipeline.types import Analysis, Fragment
+from pipeline.types import Analysis, Event, Fragment
 
 
 @pytest.fixture(scope="module")
 def settings() -> Settings:
     return load_settings(environ={})
+
+
+def overlaps(moment: dict[str, float], event: Event) -> bool:
+    """Whether the analysis reported anything on this ground-truth moment."""
+    return min(event.end, moment["end"]) - max(event.start, moment["start"]) > 0
 
 
 def check_rules(fragments: list[Fragment], duration: float, settings: Settings) -> None:
@@ -48,10 +54,10 @@ def test_real_analysis_fragments_cover_the_tts_moments_of_interest(settings: Set
     fragments = select_fragments(analysis, conversation, settings)
     check_rules(fragments, conversation.duration_s, settings)
     moments = moments_of_interest(truth)
-    hits = [covered(moment, fragments) for moment in moments]
-    assert sum(hits) / len(moments) >= 0.8, [
-        m["type"] for m, hit in zip(moments, hits, strict=True) if not hit
-    ]
+    missed = [m for m in moments if not covered(m, fragments)]
+    found = {id(m): any(overlaps(m, e) for e in analysis.events) for m in missed}
+    report = [f"{m['type']}@{m['start']:.0f}s ({'detected' if found[id(m)] else 'no event'})" for m in missed]
+    assert 1 - len(missed) / len(moments) >= 0.8, f"missed {len(missed)} of {len(moments)}: {report}"
     assert 6 <= len(fragments) <= 12
     assert any(f.positive for f in fragments) and not all(f.positive for f in fragments)
     assert len({f.theme for f in fragments}) >= 4
@@ -70,13 +76,18 @@ def test_ground_truth_events_give_the_same_coverage(settings: Settings) -> None:
 
 
 def test_well_going_moments_are_recognised(settings: Settings) -> None:
-    """An open feeling question with a long answer and a confirmed summary are marked positive."""
+    """An open feeling question with a long answer and a confirmed summary are moments that went well."""
     truth = load_truth()
     conversation = conversation_from_truth(truth)
+    moments = find_moments(analysis_from_truth(truth, conversation), conversation, settings)
+    kinds = {m.kind: m for m in moments}
+    assert kinds["question_feeling_answered"].tone == "positive"
+    assert kinds["summary_confirmed"].tone == "positive"
+    # the answered question's moment reaches into the client's long answer, so the fragment shows it
+    answered = kinds["question_feeling_answered"]
+    assert answered.end - answered.events[0].end >= settings.fragments.long_answer_s
     fragments = select_fragments(analysis_from_truth(truth, conversation), conversation, settings)
-    reasons = " ".join(f.reason for f in fragments if f.positive)
-    assert "waarna de cliënt uitgebreid vertelde" in reasons
-    assert "een samenvatting die de cliënt bevestigde" in reasons
+    assert any("waarna de cliënt uitgebreid vertelde" in f.reason for f in fragments if f.positive)
 
 
 def test_overlapping_moments_merge_into_one_fragment(settings: Settings) -> None:

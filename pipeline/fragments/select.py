@@ -3,7 +3,8 @@
 How it works, in the order the code does it:
 
 1. Every analysis event becomes part of a scored moment (``moments.py``); each moment
-   that may seed a fragment gets a window with context around it (``windows.py``).
+   that may seed a fragment gets a window with context around it, and so does each run
+   of seeds within ``run_span_s`` (``windows.py``).
 2. Greedy rounds pick the window with the highest *gain*: the summed weights of the
    moments it shows that no chosen fragment shows yet, per second it adds to the
    selection (``length_penalty``), times ``theme_repeat_factor`` for every chosen
@@ -16,6 +17,9 @@ How it works, in the order the code does it:
    the union stays under ``max_length_s``; otherwise it is trimmed to the free time
    around it, and dropped if that is shorter than ``min_length_s``.
 4. Nothing is added past ``max_count`` fragments or ``max_share`` of the conversation.
+   Then up to ``improve_rounds`` repair passes drop one fragment (or two neighbours) and
+   refill the neighbourhood greedily, keeping the result when it shows more (weight plus
+   ``theme_bonus`` per theme).
 5. If fewer than ``min_count`` were found, fillers are added where the conversation has
    no fragment yet: first around remaining (low-weight) moments far from the others, then
    plain windows in the largest empty stretches. The count can stay under ``min_count``
@@ -26,6 +30,7 @@ How it works, in the order the code does it:
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 import numpy as np
@@ -33,7 +38,7 @@ import numpy as np
 from pipeline.fragments.clock import clock
 from pipeline.fragments.moments import Moment, find_moments
 from pipeline.fragments.themes import ThemeCatalog, load_themes
-from pipeline.fragments.windows import Window, fit, shown_mask, window_for
+from pipeline.fragments.windows import Window, candidate_windows, fit, shown_mask
 from pipeline.settings import Settings
 from pipeline.settings.fragments import FragmentSettings
 from pipeline.types import Analysis, Conversation, Event, Fragment
@@ -210,6 +215,58 @@ class _Selection:
         return sorted(stretches, key=lambda stretch: -stretch.length)
 
 
+def _greedy(selection: _Selection, pool: list[Window]) -> None:
+    """Add the window with the best gain until nothing more fits or adds anything."""
+    while pool:
+        covered, chosen = selection.covered(), selection.summary()
+        gains = [selection.gain(window, covered, chosen) for window in pool]
+        best = int(np.argmax(gains))
+        if gains[best] <= 0:
+            return
+        selection.place(pool.pop(best))
+
+
+def _value(selection: _Selection) -> tuple[float, int]:
+    """What a selection is worth: weight shown, plus a little per distinct theme; and its positives."""
+    summary = selection.summary()
+    shown = float(selection.timeline.weights[selection.covered()].sum())
+    return shown + selection.frag.theme_bonus * len({theme for theme, _, _ in summary}), sum(
+        1 for _, good, _ in summary if good
+    )
+
+
+def _improve(selection: _Selection, pool: list[Window]) -> None:
+    """Local repair: drop one fragment or two neighbours, refill around them, keep what shows more.
+
+    Greedy packing can spend the time budget on a fragment that shows one moment while two
+    neighbouring fragments could be replaced by one that shows four; dropping and refilling
+    the neighbourhood repairs that. Only windows near the dropped ones are tried, so this
+    stays fast on long conversations. The number of moments that went well never drops
+    below what the greedy pass found (up to ``min_positive``).
+    """
+    frag = selection.frag
+    best_value, best_positive = _value(selection)
+    needed_positive = min(best_positive, frag.min_positive)
+    for _ in range(frag.improve_rounds):
+        ordered = sorted(selection.windows, key=lambda window: window.start)
+        drops = [[window] for window in ordered] + [list(pair) for pair in itertools.pairwise(ordered)]
+        improved = False
+        for dropped in drops:
+            if any(window not in selection.windows for window in dropped):
+                continue  # an earlier repair in this round already replaced it
+            low = min(window.start for window in dropped) - frag.run_span_s
+            high = max(window.end for window in dropped) + frag.run_span_s
+            nearby = [w for w in pool if w not in dropped and w.end > low and w.start < high]
+            trial = _Selection(selection.timeline, selection.duration, frag)
+            trial.windows = [window for window in selection.windows if window not in dropped]
+            _greedy(trial, nearby)
+            value, positive = _value(trial)
+            if value > best_value + 1e-6 and positive >= needed_positive:
+                selection.windows, best_value, improved = trial.windows, value, True
+        if not improved:
+            return
+
+
 def _fill(selection: _Selection, candidates: list[Window]) -> None:
     """Add fillers until ``min_count`` is reached, far from what is already chosen."""
     frag = selection.frag
@@ -285,14 +342,9 @@ def select_fragments(analysis: Analysis, conversation: Conversation, settings: S
     timeline = _Timeline(find_moments(analysis, conversation, settings))
     selection = _Selection(timeline, duration, frag)
 
-    pool = [window_for(m, sentences, duration, frag) for m in timeline.moments if m.seed]
-    while pool:
-        covered, chosen = selection.covered(), selection.summary()
-        gains = [selection.gain(window, covered, chosen) for window in pool]
-        best = int(np.argmax(gains))
-        if gains[best] <= 0:
-            break
-        selection.place(pool.pop(best))
+    pool = candidate_windows(timeline.moments, sentences, duration, frag)
+    _greedy(selection, list(pool))
+    _improve(selection, pool)
 
     fillers = [
         fit(m.start - frag.context_before_s, m.start, duration, frag)

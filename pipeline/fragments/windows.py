@@ -84,10 +84,33 @@ def fit(start: float, end: float, duration: float, frag: FragmentSettings) -> Wi
     return Window(round(start, 2), round(end, 2))
 
 
-def window_for(moment: Moment, sentences: list[Sentence], duration: float, frag: FragmentSettings) -> Window:
-    """The window a fragment around this moment should cover."""
-    shown_end = min(moment.end, moment.start + frag.long_event_cap_s)
-    window = fit(moment.start - frag.context_before_s, shown_end + frag.context_after_s, duration, frag)
+def window_for(
+    moments: list[Moment], sentences: list[Sentence], duration: float, frag: FragmentSettings
+) -> Window:
+    """The window a fragment showing these consecutive moments (one or a short run) should cover."""
+    first = moments[0]
+    shown_end = max(min(m.end, m.start + frag.long_event_cap_s) for m in moments)
+    window = fit(first.start - frag.context_before_s, shown_end + frag.context_after_s, duration, frag)
     start, end = _snap(window.start, window.end, sentences, frag.snap_s)
     end = min(end, duration, start + frag.max_length_s)
     return Window(round(max(start, 0.0), 2), round(end, 2))
+
+
+def candidate_windows(
+    moments: list[Moment], sentences: list[Sentence], duration: float, frag: FragmentSettings
+) -> list[Window]:
+    """One window per seed moment, plus one per run of seeds that fits in ``run_span_s``.
+
+    Runs let the selection see that one slightly longer fragment can show two or three
+    moments that lie close together, which is usually cheaper than separate fragments.
+    """
+    seeds = sorted((m for m in moments if m.seed), key=lambda m: m.start)
+    windows: list[Window] = []
+    for i, first in enumerate(seeds):
+        for j in range(i, len(seeds)):
+            if j > i and seeds[j].end - first.start > frag.run_span_s:
+                break
+            window = window_for(seeds[i : j + 1], sentences, duration, frag)
+            if window not in windows:
+                windows.append(window)
+    return windows

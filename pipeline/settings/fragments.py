@@ -37,9 +37,10 @@ class FragmentSettings(Section):
     """Configuration of candidate-fragment selection."""
 
     themes_file: Path | None = None  # None: the bundled pipeline/fragments/themes.nl.yaml
-    context_before_s: float = Field(8.0, ge=0)
+    context_before_s: float = Field(6.0, ge=0)
     context_after_s: float = Field(3.0, ge=0)
     long_event_cap_s: float = Field(20.0, gt=0)  # long events (monologues) show their first part
+    run_span_s: float = Field(30.0, ge=0)  # candidate windows also span runs of moments this close
     min_length_s: float = Field(15.0, gt=0)
     widen_after_share: float = Field(0.7, ge=0, le=1)  # of the time added to reach min_length_s
     max_length_s: float = Field(120.0, gt=0)
@@ -54,6 +55,8 @@ class FragmentSettings(Section):
     min_positive: int = Field(1, ge=0)
     positive_boost: float = Field(2.0, ge=1)
     length_penalty: float = Field(1.0, ge=0)  # gain / (length / min_length) ** this
+    improve_rounds: int = Field(2, ge=0)  # swap passes after the greedy choice
+    theme_bonus: float = Field(0.5, ge=0)  # value of each distinct theme when comparing selections
     reason_min_weight: float = Field(1.0, ge=0)  # lighter moments are not named in a reason
     long_answer_s: float = Field(8.0, ge=0)  # client answer this long after a feeling question
     confirm_window_s: float = Field(8.0, ge=0)  # client reply that starts this soon after a summary
