@@ -10,32 +10,18 @@ is the source of truth: a record whose folder is gone is dropped and the stage r
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from flows import progress
-from flows.cache import (
-    StageRef,
-    digest,
-    existing_ref,
-    new_work_dir,
-    prefect_record,
-    publish_dir,
-    stage_dir,
-)
+from flows.cache import StageRef, digest, existing_ref, prefect_record
 from flows.jobs import RecordingJob
-from flows.stages import BY_NAME, STAGES, StageInput, load_result, stage_key
-from pipeline.errors import KijkwijzerError
+from flows.stage_runner import run_stage
+from flows.stages import BY_NAME, STAGES, load_result, stage_key
 from pipeline.fsutil import atomic_write_bytes, private_dir
 from pipeline.settings import Settings
-
-
-class StageNotCached(KijkwijzerError):
-    """``reprocess --stage X`` needs the earlier stages' stored results, and one is missing."""
 
 
 def _cache_key(context: Any, parameters: dict[str, Any]) -> str:
@@ -46,49 +32,6 @@ def _cache_key(context: Any, parameters: dict[str, Any]) -> str:
     if record.exists() and existing_ref(job.cache_dir, spec.name, key) is None:
         record.unlink()  # the result folder behind this record is gone: compute it again
     return record.name
-
-
-def run_stage(
-    stage: str,
-    job: RecordingJob,
-    settings: Settings,
-    inputs: dict[str, StageRef],
-    compute: bool = True,
-    refresh: bool = False,
-) -> StageRef:
-    """Return the stored result of ``stage`` for ``job``, computing it if needed."""
-    os.umask(0o077)  # also on Dask workers started with a looser umask
-    spec = BY_NAME[stage]
-    key = stage_key(spec, job, settings, inputs)
-    found = existing_ref(job.cache_dir, stage, key)
-    if found is not None and not refresh:
-        progress.report(job.recording_id, stage, "cached")
-        return found
-    if not compute:
-        raise StageNotCached(
-            f"{job.recording_id}: no stored {stage} result for the current settings "
-            f"(reprocess without --stage to compute it)"
-        )
-    results = {name: load_result(ref) for name, ref in inputs.items()}
-    work = new_work_dir(job.cache_dir, stage)
-    try:
-        progress.report(job.recording_id, stage, "start")
-
-        def on_progress(done: float, total: float) -> None:
-            progress.report(job.recording_id, stage, "progress", done, total)
-
-        result = spec.compute(StageInput(job, settings, results, work, on_progress))
-        atomic_write_bytes(work / "result.json", spec.result.dump_json(result))
-        final = stage_dir(job.cache_dir, stage, key)
-        if refresh and final.exists():
-            shutil.rmtree(final)
-        publish_dir(work, final)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    progress.report(job.recording_id, stage, "done")
-    ref = existing_ref(job.cache_dir, stage, key)
-    assert ref is not None
-    return ref
 
 
 STAGE_TASKS = {

@@ -141,9 +141,9 @@ def reprocess(
         except ValueError as exc:
             raise KijkwijzerError(f"{option} {text!r}: not a date (use YYYY-MM-DD)") from exc
 
+    data_root = _root(root)  # (re)loads the settings, so the --dask override comes after
     if dask:
         state.settings.orchestration.dask_address = dask
-    data_root = _root(root)
     chosen = select_recordings(data_root, klantmanager, day(since, "--since"), day(until, "--until"))
     if not chosen:
         typer.echo("no archived recordings match")

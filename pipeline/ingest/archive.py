@@ -11,7 +11,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.fsutil import atomic_write_json, private_dir
+from pipeline.fsutil import FILE_MODE, atomic_write_json, private_dir
 from pipeline.ingest.audit import audit
 from pipeline.ingest.consent import ConsentRecord, read_consent
 from pipeline.ingest.errors import ConsentError, IngestRefusal
@@ -52,10 +52,16 @@ def _check_claim(claim: Claim, settings: OrchestrationSettings) -> ConsentRecord
     return read_consent(claim.sidecar, ingest.sidecar, display_name=claim.sidecar_name)
 
 
+def _move_private(source: Path, target: Path) -> None:
+    """Rename into the archive and make the file owner-only; its content is never touched."""
+    os.chmod(source, FILE_MODE)
+    os.rename(source, target)
+
+
 def _store_duplicate(root: DataRoot, paths: RecordingPaths, claim: Claim, actor: str) -> None:
     folder = private_dir(paths.duplicates / claim.dir.name)
     for path, _name in claim.files:
-        shutil.move(path, folder / path.name)
+        _move_private(path, folder / path.name)
     note = {"original_name": claim.original_name, "at": now_utc().isoformat()}
     atomic_write_json(folder / "duplicate.json", note)
     if paths.meta.is_file():
@@ -92,9 +98,9 @@ def _archive(
         )
     meta = load_meta(paths)
     if claim.media is not None and claim.media.exists():
-        os.rename(claim.media, paths.dir / meta.media_file)
+        _move_private(claim.media, paths.dir / meta.media_file)
     if claim.sidecar is not None and claim.sidecar.exists():
-        os.rename(claim.sidecar, paths.consent)
+        _move_private(claim.sidecar, paths.consent)
     audit(root.audit_log, "ingested", paths.recording_id, "archived", actor)
     release(claim)
     return paths

@@ -8,11 +8,12 @@ and drop it in the inbox again.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 import shutil
 from pathlib import Path
 
-from pipeline.fsutil import atomic_write_text, private_dir
+from pipeline.fsutil import FILE_MODE, atomic_write_text, private_dir
 from pipeline.ingest.audit import audit
 from pipeline.ingest.layout import DataRoot
 from pipeline.ingest.names import name_problem, printable, slug
@@ -48,6 +49,8 @@ def quarantine(
         lines.append(f"recording_id: {recording_id}")
     for index, (path, original) in enumerate(files, start=1):
         target = folder / _target_name(original, index)
+        if not path.is_symlink() and path.is_file():
+            os.chmod(path, FILE_MODE)  # owner-only, like everything the pipeline keeps
         shutil.move(path, target)
         lines.append(f"file: {target.name} (dropped as {printable(original)!r})")
     lines.append("To retry: fix the problem and drop the file(s) in the inbox again.")
