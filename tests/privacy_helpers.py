@@ -7,6 +7,7 @@ See tests/test_no_network.py for why there are two layers (namespace and socket 
 from __future__ import annotations
 
 import atexit
+import codecs
 import datetime as dt
 import functools
 import hashlib
@@ -35,7 +36,6 @@ KIJKWIJZER = VENV_BIN / "kijkwijzer"
 SAMPLE_CANDIDATES = [
     PROJECT_ROOT / "sample_media" / "real_dev_dialogue.flac",
     PROJECT_ROOT / "sample_media" / "gesprek_tts.flac",
-    Path("/work/shared/data/real_dev/real_dev_dialogue.flac"),  # TEMP until sample_media lands
 ]
 # Switches the app must set itself. ORT_DISABLE_TELEMETRY: onnxruntime 1.32 on Linux ships
 # OneDS telemetry that looks up mobile.events.data.microsoft.com ~10 s after import (seen
@@ -49,6 +49,7 @@ OFFLINE_VARIABLES = {
 _STRACE_ADDRESS = re.compile(
     r'sa_family=AF_INET6?, .*?(?:inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)")'
 )
+_STRACE_PAYLOAD = re.compile(r'send(?:to|msg|mmsg)\(\d+, .*?"((?:[^"\\]|\\.)*)"')
 _strace_runs = itertools.count()
 
 # Runs inside the new network namespace before the command: loopback up, no route out.
@@ -222,7 +223,7 @@ def run_offline(argv: list[str], env: dict[str, str], timeout: float = 900) -> s
         # native code (libcurl in onnxruntime, ...) bypasses the Python guard; strace sees it
         trace = f"{env['TEST_NETGUARD_LOG']}.strace{next(_strace_runs)}"
         calls = "connect,sendto,sendmsg,sendmmsg"
-        argv = [strace, "-f", "-qq", "--seccomp-bpf", "-e", f"trace={calls}", "-o", trace, *argv]
+        argv = [strace, "-f", "-qq", "-s", "256", "--seccomp-bpf", "-e", f"trace={calls}", "-o", trace, *argv]
     if namespaces_available():
         # -S: the launcher's own probe must not load the guard (it would log the probe)
         argv = ["unshare", "-rn", sys.executable, "-S", "-c", NAMESPACE_LAUNCHER, *argv]
@@ -235,6 +236,20 @@ def run_offline(argv: list[str], env: dict[str, str], timeout: float = 900) -> s
         preexec_fn=lambda: os.umask(0o022),
         cwd=PROJECT_ROOT,
     )
+
+
+def _dns_question(escaped: str) -> str | None:
+    """The name asked for in a DNS query strace printed (C-escaped payload), if it is one."""
+    try:
+        data = codecs.escape_decode(escaped.encode("latin-1"))[0]
+    except (ValueError, UnicodeEncodeError):
+        return None
+    labels, position = [], 12  # the question follows the 12-byte header
+    while position < len(data) and 0 < data[position] < 64:
+        length = data[position]
+        labels.append(data[position + 1 : position + 1 + length].decode("ascii", "replace"))
+        position += length + 1
+    return ".".join(labels) if len(labels) >= 2 and position < len(data) and data[position] == 0 else None
 
 
 def _is_loopback(address: str) -> bool:
@@ -252,6 +267,10 @@ def attempts(log: Path) -> list[dict]:
             address = match and (match.group(1) or match.group(2))
             if address and not _is_loopback(address):
                 found.append({"call": "native", "target": address, "strace": line[:300]})
+            payload = _STRACE_PAYLOAD.search(line)
+            name = _dns_question(payload.group(1)) if payload else None
+            if name:
+                found.append({"call": "dns-query", "target": name, "strace": line[:300]})
     return found
 
 

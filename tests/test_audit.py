@@ -17,6 +17,8 @@ from privacy_helpers import lifecycle
 
 from pipeline.ingest.audit import read_audit
 
+pytestmark = pytest.mark.slow  # runs the shared watch/purge/forget scenario
+
 SAFE_VALUE = re.compile(r"^[A-Za-z0-9_.:+\-]{0,80}$")
 
 

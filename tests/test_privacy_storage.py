@@ -14,6 +14,8 @@ import json
 import pytest
 from privacy_helpers import lifecycle
 
+pytestmark = pytest.mark.slow  # runs the shared watch/purge/forget scenario
+
 CONSENT_AND_FILE_NAMES = ("Vries", "C-0142", "C-0777", "TF-2026-0142", "gesprek_vries", "kopie_gesprek")
 
 

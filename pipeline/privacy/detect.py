@@ -2,8 +2,9 @@
 
 deduce is tuned for clinical notes, not for spoken conversation. Measured here it swallowed
 greetings into names ("Goedemorgen Kees"), took the river "de Amstel" for a person and missed
-neighbourhoods such as "Bijlmer". Each correction is a list in ``privacy:`` of the config
-(allow, deny, edge words, extra patterns), never a special case in code, so a privacy officer
+neighbourhoods such as "Bijlmer"; its name lists also miss about a third of non-Dutch first names.
+Each correction is a list in ``privacy:`` of the config (allow, deny, edge words, extra
+patterns, the proper-noun rule's not-names), never a special case in code, so a privacy officer
 can extend them for her own municipality.
 """
 
@@ -25,6 +26,7 @@ _ARTICLES = ("de ", "het ", "'t ", "the ")
 _SOURCE_RANK = ("known", "deny", "pattern", "deduce", "proper_noun")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _SENTENCE_OPENERS = ".!?:;\"'(-–—\n"
+_LOOKBEHIND = 40  # characters before a word that decide whether it opens a sentence or follows a cue
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,8 @@ class Detector:
         entities = []
         for run in runs:
             start, end = run[0].start(), run[-1].end()
-            is_place = self._location_cue is not None and self._location_cue.search(text, 0, start)
+            before = text[max(0, start - _LOOKBEHIND) : start]
+            is_place = self._location_cue is not None and self._location_cue.search(before)
             category = LOCATION if is_place else settings.category
             entities.append(Entity(start, end, text[start:end], category, "proper_noun"))
         return entities
@@ -226,7 +229,7 @@ def _spans(regex: re.Pattern[str] | None, text: str) -> list[tuple[int, int]]:
 
 
 def _opens_sentence(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" \t")
+    before = text[max(0, start - _LOOKBEHIND) : start].rstrip(" \t")
     return not before or before[-1] in _SENTENCE_OPENERS
 
 
