@@ -55,9 +55,9 @@ def test_clustering_separates_two_voices_and_estimates_their_number() -> None:
         [centres[0] + 0.3 * rng.standard_normal((30, 256)), centres[1] + 0.3 * rng.standard_normal((20, 256))]
     )
     points /= np.linalg.norm(points, axis=1, keepdims=True)
-    labels = cluster_windows(points, None, 2, 4, keep=0.3, random_state=0)
+    labels = cluster_windows(points, None, 2, 4, keep=0.3, max_neighbors=20, random_state=0)
     assert set(labels[:30]) == {0} and set(labels[30:]) == {1}
-    three = cluster_windows(points, 3, 2, 4, keep=0.3, random_state=0)
+    three = cluster_windows(points, 3, 2, 4, keep=0.3, max_neighbors=20, random_state=0)
     assert len(set(three)) == 3
 
 

@@ -12,15 +12,22 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from scipy.linalg import eigh
 from scipy.sparse.csgraph import laplacian
 from sklearn.cluster import SpectralClustering
 
 
-def refined_affinity(embeddings: np.ndarray, keep: float) -> np.ndarray:
-    """Cosine affinity in [0, 1] keeping each row's ``keep`` share of strongest links."""
+def refined_affinity(embeddings: np.ndarray, keep: float, max_neighbors: int) -> np.ndarray:
+    """Cosine affinity in [0, 1] keeping each row's ``keep`` share (at most ``max_neighbors``) of links.
+
+    The cap matters when counting speakers in long recordings: a share of
+    thousands of windows is more than a brief participant (an interpreter, a
+    colleague) has, which ties that voice to the others and hides it from the
+    eigengap (four voices in 20 minutes were counted as two).
+    """
     sims = np.clip(embeddings @ embeddings.T, 0.0, 1.0)
     n = len(sims)
-    kept = max(2, int(np.ceil(keep * n)))
+    kept = max(2, min(int(np.ceil(keep * n)), max_neighbors))
     if kept < n:
         threshold = np.partition(sims, n - kept, axis=1)[:, n - kept][:, np.newaxis]
         pruned = np.where(sims >= threshold, sims, 0.0)
@@ -35,7 +42,8 @@ def estimate_speakers(affinity: np.ndarray, min_speakers: int, max_speakers: int
     upper = min(max_speakers, n - 1)
     if upper <= min_speakers:
         return max(1, min(min_speakers, n))
-    eigenvalues = np.linalg.eigvalsh(laplacian(affinity, normed=True))
+    # Only the smallest few eigenvalues matter; an hour of speech has thousands of windows.
+    eigenvalues = eigh(laplacian(affinity, normed=True), eigvals_only=True, subset_by_index=[0, upper])
     gaps = np.diff(eigenvalues[: upper + 1])  # gaps[k-1] separates k clusters from k+1
     candidates = range(min_speakers, upper + 1)
     return max(candidates, key=lambda k: gaps[k - 1])
@@ -47,6 +55,7 @@ def cluster_windows(
     min_speakers: int,
     max_speakers: int,
     keep: float,
+    max_neighbors: int,
     random_state: int,
 ) -> np.ndarray:
     """One integer label per window; labels are numbered by first appearance."""
@@ -55,8 +64,12 @@ def cluster_windows(
         return np.zeros(0, dtype=int)
     if n == 1 or num_speakers == 1:
         return np.zeros(n, dtype=int)
-    affinity = refined_affinity(embeddings, keep)
-    count = num_speakers or estimate_speakers(affinity, min_speakers, max_speakers)
+    affinity = refined_affinity(embeddings, keep, n)
+    # The count comes from a sparser graph (see refined_affinity); clustering
+    # itself measured best on the denser one.
+    count = num_speakers or estimate_speakers(
+        refined_affinity(embeddings, keep, max_neighbors), min_speakers, max_speakers
+    )
     count = min(count, n)
     if count <= 1:
         return np.zeros(n, dtype=int)

@@ -280,7 +280,13 @@ def diarize_embedded(
     if not spans:
         return Diarization(backend=BACKEND, duration_s=duration)
     labels = cluster_windows(
-        embeddings, num_speakers, min_speakers, max_speakers, config.affinity_keep, config.random_state
+        embeddings,
+        num_speakers,
+        min_speakers,
+        max_speakers,
+        keep=config.affinity_keep,
+        max_neighbors=config.affinity_max_neighbors,
+        random_state=config.random_state,
     )
     centroids = centroids_of(embeddings, labels)
     score_spans, score_embeddings = window_embeddings(

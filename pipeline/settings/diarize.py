@@ -39,6 +39,7 @@ class EmbeddedSettings(Section):
     # row's strongest share of similarities; the eigengap of the refined graph
     # estimates the number of speakers.
     affinity_keep: float = Field(0.3, gt=0, le=1)
+    affinity_max_neighbors: int = Field(20, ge=2)  # cap on kept links when counting speakers
     random_state: int = 0
     # Frame labels are smoothed with a median filter of this length, then short
     # segments are absorbed and same-speaker segments across short gaps merged.
