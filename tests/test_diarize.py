@@ -61,6 +61,19 @@ def test_clustering_separates_two_voices_and_estimates_their_number() -> None:
     assert len(set(three)) == 3
 
 
+def test_a_brief_third_voice_is_still_counted() -> None:
+    rng = np.random.default_rng(1)
+    centres = rng.standard_normal((3, 256))
+    sizes = (400, 300, 15)  # an interpreter who says little
+    points = np.concatenate(
+        [c + 0.3 * rng.standard_normal((n, 256)) for c, n in zip(centres, sizes, strict=True)]
+    )
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    labels = cluster_windows(points, None, 2, 4, keep=0.3, max_neighbors=10, random_state=0)
+    assert len(set(labels)) == 3
+    assert len(set(labels[-15:])) == 1 and labels[-1] not in set(labels[:700])
+
+
 def test_short_segments_are_absorbed_and_same_speaker_gaps_filled() -> None:
     labels = np.array([0] * 100 + [1] * 10 + [0] * 100 + [-1] * 20 + [0] * 50 + [-1] * 200 + [1] * 100)
     runs = tidy_segments(runs_to_segments(labels), min_len=30, fill_gap=50)
