@@ -204,6 +204,33 @@ def test_agenda_and_goal_in_the_opening_and_feedback_at_the_end(settings: Settin
     assert analysis.metrics["themes"]["agenda"]["in_opening"] is True
 
 
+def test_a_transition_to_a_topic_on_the_agenda_announces_the_next_item(settings: Settings) -> None:
+    conv = build(
+        [
+            (
+                KM,
+                ["Ik wil vandaag twee dingen bespreken: je sollicitaties en de cursus bij het werkcentrum."],
+            ),
+            (CL, ["Goed."]),
+            (KM, ["Hoeveel brieven heb je gestuurd?"]),
+            (CL, ["Drie."]),
+            (
+                KM,
+                [
+                    "Dan wil ik nu naar de cursus bij het werkcentrum.",
+                    "Laten we het nu hebben over je vakantie.",
+                ],
+            ),
+            (CL, ["Oké."]),
+            (KM, ["Dan de sollicitaties."]),
+        ]
+    )
+    agenda = {e.text for e in events(analyse(conv, settings), "agenda")}
+    assert "Dan wil ik nu naar de cursus bij het werkcentrum." in agenda
+    assert "Laten we het nu hebben over je vakantie." not in agenda  # not a topic on the agenda
+    assert "Dan de sollicitaties." not in agenda  # elliptic transitions do not count (dev-set rule)
+
+
 def test_metacommunication_emotion_resistance_and_advice(settings: Settings) -> None:
     conv = build(
         [

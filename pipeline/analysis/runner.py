@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.analysis.advice import detect_advice
-from pipeline.analysis.agenda import agenda_follow_ups, detect_agenda
+from pipeline.analysis.agenda import agenda_follow_ups, agenda_transitions, detect_agenda
 from pipeline.analysis.context import PUNCT_TOKENS, AnalysisContext, SentenceView, build_views, turn_views
 from pipeline.analysis.emotion import detect_emotion
 from pipeline.analysis.feedback_request import detect_feedback_request, feedback_follow_ups
@@ -135,6 +135,7 @@ def _detect(conversation: Conversation, views: list[SentenceView], context: Anal
         if advice is not None and view.position not in found.summaries.keys() | found.questions.keys():
             found.advice[view.position] = advice
     found.themes["agenda"].update(agenda_follow_ups(views, found.themes["agenda"], positions, context))
+    found.themes["agenda"].update(agenda_transitions(views, found.themes["agenda"], context))
     requests = found.themes["feedback_request"]
     requests.update(feedback_follow_ups(views, requests, positions))
     for position in requests:
