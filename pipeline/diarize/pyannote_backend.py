@@ -93,9 +93,9 @@ def diarize_pyannote(
         else {"min_speakers": min_speakers, "max_speakers": max_speakers}
     )
     output = pipeline({"waveform": waveform, "sample_rate": audio.sample_rate}, **limits)
-    annotation = getattr(output, "exclusive_speaker_diarization", None) or getattr(
-        output, "speaker_diarization", output
-    )
+    # pyannote 4 returns an object with ``speaker_diarization`` (overlaps kept, which
+    # align turns into overlap/interruption data); older versions an Annotation.
+    annotation = getattr(output, "speaker_diarization", output)
     segments = [
         SpeakerSegment(
             start=round(turn.start, 3), end=round(min(turn.end, audio.duration_s), 3), speaker=str(label)
