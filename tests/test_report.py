@@ -237,3 +237,37 @@ def test_missing_text_names_the_problem(tmp_path: Path, no_pdf: Settings) -> Non
     analysis.events[0].answer_latency_s = 1.0
     with pytest.raises(ConfigError, match="wait_detail"):
         write_sheet(conversation, analysis, [], tmp_path / "out", custom)
+
+
+@pytest.mark.parametrize(
+    ("questions", "expected_md", "expected_card"),
+    [
+        (
+            0,
+            ["Je stelde geen vragen.", "geen vragen waarop je zelf", "nergens meerdere vragen"],
+            "vragen waarop",
+        ),
+        (1, ["Je stelde 1 vraag.", "1 vraag waarop je zelf", "1 keer meerdere vragen"], "vraag waarop"),
+        (3, ["Je stelde 3 vragen, waarvan 3 open.", "3 vragen waarop je zelf"], "vragen waarop"),
+    ],
+)
+def test_counts_agree_with_their_nouns(
+    tmp_path: Path, no_pdf: Settings, questions: int, expected_md: list[str], expected_card: str
+) -> None:
+    """ "1 vraag", "3 vragen", "geen vragen": in running text (md) and under a card's number (html)."""
+    conversation = synthetic_conversation(240)
+    events = [
+        event_at(
+            conversation, 2 * i, "question", i + 1, form="open", self_answered=True, stacked=questions == 1
+        )
+        for i in range(questions)
+    ]
+    analysis = Analysis(events=events, metrics={})
+    write_sheet(conversation, analysis, [], tmp_path, no_pdf)
+    md = (tmp_path / "sheet.md").read_text(encoding="utf-8")
+    for phrase in expected_md:
+        assert phrase in md
+    assert not re.search(r"\b1 vragen\b|\b[02-9] vraag\b|\b0 vragen\b", md)
+    html = (tmp_path / "sheet.html").read_text(encoding="utf-8")
+    card = html[html.index(load_texts(no_pdf)["glance"]["self_answered"]) :]
+    assert f'<div class="detail">{expected_card}' in card[:400]

@@ -26,6 +26,7 @@ from pipeline.fragments import ThemeCatalog, clock, load_themes
 from pipeline.fsutil import atomic_write_text, private_dir
 from pipeline.intentions import History, load_metric_catalog
 from pipeline.report import svg
+from pipeline.report.counts import amount, counted, noun, phrase
 from pipeline.report.excerpts import Block, excerpt
 from pipeline.report.overview import Overview, build_overview
 from pipeline.report.pdf import print_pdf
@@ -100,6 +101,19 @@ def _duration_text(seconds: float, texts: dict[str, Any]) -> str:
     if minutes >= 2:
         return texts["glance"]["minutes"].format(value=minutes)
     return clock(seconds)
+
+
+def _in_short(texts: dict[str, Any], overview: Overview, fragments: int, positive: int, duration: str) -> str:
+    """The opening lines: duration, questions, and how many fragments wait (counts that agree)."""
+    words = texts["in_short"]
+    none_word = texts["counts"]["none"]
+    sentences = [
+        words["duration"].format(duration=duration),
+        phrase(words["questions"], overview.questions, open=amount(overview.open, none_word)),
+        phrase(words["fragments"], fragments),
+        phrase(words["positive"], positive) if fragments else "",
+    ]
+    return " ".join(sentence for sentence in sentences if sentence)
 
 
 def closing_prompts(fragments: list[Fragment], texts: dict[str, Any], count: int) -> list[str]:
@@ -208,16 +222,16 @@ def _context(
             history, overview.metrics, conversation.duration_s, load_metric_catalog(settings), texts, settings
         )
     glance = texts["glance"]
+    duration = _duration_text(conversation.duration_s, texts)
     context = {
         "t": texts,
         "date_line": texts["date_line"].format(date=format_date(recorded_on, texts))
         if recorded_on
         else texts["untitled_date_line"],
-        "duration": _duration_text(conversation.duration_s, texts),
+        "duration": duration,
         "o": overview,
         "labels": labels,
         "fragments": views,
-        "positive_count": sum(1 for f in fragments if f.positive),
         "media": _media(media_href, media_kind, settings),
         "since": since,
         "has_history": history is not None,
@@ -235,6 +249,12 @@ def _context(
         "role_colours": svg.ROLE_COLOURS,
         "css": Markup((TEMPLATES / "sheet.css").read_text(encoding="utf-8")),
         "script": Markup((TEMPLATES / "sheet.js").read_text(encoding="utf-8")),
+        "in_short": _in_short(
+            texts, overview, len(fragments), sum(1 for f in fragments if f.positive), duration
+        ),
+        "noun": noun,
+        "phrase": phrase,
+        "counted": lambda forms, n: counted(forms, n, texts["counts"]["none"]),
         "seconds": lambda value: glance["seconds"].format(value=f"{value:.1f}".replace(".", ",")),
     }
     return context, views

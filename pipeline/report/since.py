@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from pipeline.intentions import History, MetricCatalog
 from pipeline.intentions.values import MetricValue
+from pipeline.report.counts import noun
 from pipeline.report.svg import sparkline
 from pipeline.settings import Settings
 
@@ -129,7 +130,7 @@ def since_rows(
                 now=_display(metric.kind, now_value, duration_s, texts, per),
                 observation=observation,
                 reflect=since["reflect"].format(text=intention.text),
-                trend=sparkline(series, since["trend_points"].format(n=len(series))),
+                trend=sparkline(series, noun(since["trend_points"], len(series))),
             )
         )
     return rows
