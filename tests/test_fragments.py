@@ -166,7 +166,7 @@ def test_summary_followed_by_ja_maar_is_not_confirmed(settings: Settings) -> Non
 
 def test_themes_file_must_define_every_configured_theme(tmp_path: Path, settings: Settings) -> None:
     broken = tmp_path / "themes.yaml"
-    text = Path(load_themes.__globals__["BUNDLED_THEMES"]).read_text(encoding="utf-8")
+    text = settings.resolve(settings.fragments.themes_file).read_text(encoding="utf-8")
     broken.write_text(text.replace("  weerstand:\n", "  weerstand_hernoemd:\n"), encoding="utf-8")
     custom = settings.model_copy(deep=True)
     custom.fragments.themes_file = broken

@@ -224,11 +224,12 @@ def test_closing_prompts_three_to_five(settings: Settings) -> None:
 
 
 def test_missing_text_names_the_problem(tmp_path: Path, no_pdf: Settings) -> None:
-    from pipeline.report.sheet import BUNDLED_TEXTS
-
     texts = tmp_path / "texts.yaml"
     texts.write_text(
-        BUNDLED_TEXTS.read_text(encoding="utf-8").replace("  wait_detail:", "  wachten:"), "utf-8"
+        no_pdf.resolve(no_pdf.report.texts_file)
+        .read_text(encoding="utf-8")
+        .replace("  wait_detail:", "  wachten:"),
+        "utf-8",
     )
     custom = no_pdf.model_copy(deep=True)
     custom.report.texts_file = texts

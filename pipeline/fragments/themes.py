@@ -1,7 +1,8 @@
 """The Dutch wording per theme and kind of moment, loaded from a data file.
 
 Reasons and reflection questions are what the klantmanager reads, so researchers must be
-able to change them without touching code; the bundled file is ``themes.nl.yaml``.
+able to change them without touching code. The file is ``fragments.themes_file``
+(``config/themes.nl.yaml`` by default), resolved against the project root.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.errors import ConfigError
 from pipeline.settings import Settings
-
-BUNDLED_THEMES = Path(__file__).with_name("themes.nl.yaml")
 
 
 class Theme(BaseModel):
@@ -56,8 +55,7 @@ def _load(path: Path) -> ThemeCatalog:
 
 def load_themes(settings: Settings) -> ThemeCatalog:
     """Load the configured themes file and check it covers every configured kind."""
-    configured = settings.fragments.themes_file
-    path = settings.resolve(configured) if configured is not None else BUNDLED_THEMES
+    path = settings.resolve(settings.fragments.themes_file)
     catalog = _load(path)
     for kind, kind_settings in settings.fragments.kinds.items():
         if kind not in catalog.kinds:

@@ -1,4 +1,8 @@
-"""The metrics intentions are followed with, and their Dutch wording, from a data file."""
+"""The metrics intentions are followed with, and their Dutch wording, from a data file.
+
+The file is ``report.intentions.metrics_file`` (``config/intention_metrics.nl.yaml`` by
+default), resolved against the project root, so wording changes need no code change.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pipeline.errors import ConfigError, KijkwijzerError
 from pipeline.settings import Settings
 
-BUNDLED_METRICS = Path(__file__).with_name("metrics.nl.yaml")
 METRIC_KEYS = (
     "open_question_share",
     "stacked_questions",
@@ -80,8 +83,7 @@ def _load(path: Path) -> MetricCatalog:
 
 def load_metric_catalog(settings: Settings) -> MetricCatalog:
     """The configured metrics file, or the bundled one."""
-    configured = settings.report.intentions.metrics_file
-    return _load(settings.resolve(configured) if configured is not None else BUNDLED_METRICS)
+    return _load(settings.resolve(settings.report.intentions.metrics_file))
 
 
 def resolve_metric(text: str, catalog: MetricCatalog) -> tuple[str, str]:

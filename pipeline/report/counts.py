@@ -2,7 +2,7 @@
 
 Dutch takes the singular after 1 and the plural after every other number (0 included), and
 "geen" reads better than "0" in running text. The wording of every form lives in the sheet
-texts (``texts.nl.yaml``) as a mapping ``{one: …, many: …}`` with an optional ``zero`` (a
+texts (``config/sheet_texts.nl.yaml``) as a mapping ``{one: …, many: …}`` with an optional ``zero`` (a
 whole phrase used instead of "geen" + plural); this module only picks the form, so another
 language or wording needs no code change.
 """

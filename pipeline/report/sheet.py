@@ -32,10 +32,11 @@ from pipeline.report.overview import Overview, build_overview
 from pipeline.report.pdf import print_pdf
 from pipeline.report.since import SinceRow, format_date, since_rows
 from pipeline.settings import Settings
+from pipeline.settings.report import ReportSettings
 from pipeline.types import Analysis, Conversation, Fragment
 
 TEMPLATES = Path(__file__).with_name("templates")
-BUNDLED_TEXTS = TEMPLATES / "texts.nl.yaml"
+DEFAULT_TEXTS = ReportSettings.model_fields["texts_file"].default  # named in error messages
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 
 
@@ -63,9 +64,8 @@ def _load_texts(path: Path) -> dict[str, Any]:
 
 
 def load_texts(settings: Settings) -> dict[str, Any]:
-    """The configured sheet texts, or the bundled Dutch ones."""
-    configured = settings.report.texts_file
-    return _load_texts(settings.resolve(configured) if configured is not None else BUNDLED_TEXTS)
+    """The sheet texts named by ``report.texts_file`` (``config/sheet_texts.nl.yaml`` by default)."""
+    return _load_texts(settings.resolve(settings.report.texts_file))
 
 
 def md_escape(value: object) -> str:
@@ -93,7 +93,7 @@ def _render(name: str, context: dict[str, Any]) -> str:
     try:
         return _environment().get_template(name).render(**context)
     except jinja2.UndefinedError as exc:
-        raise ConfigError(f"sheet texts: missing text ({exc.message}); compare with {BUNDLED_TEXTS}") from exc
+        raise ConfigError(f"sheet texts: missing text ({exc.message}); compare with {DEFAULT_TEXTS}") from exc
 
 
 def _duration_text(seconds: float, texts: dict[str, Any]) -> str:

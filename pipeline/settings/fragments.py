@@ -36,7 +36,7 @@ class KindSettings(Section):
 class FragmentSettings(Section):
     """Configuration of candidate-fragment selection."""
 
-    themes_file: Path | None = None  # None: the bundled pipeline/fragments/themes.nl.yaml
+    themes_file: Path = Path("config/themes.nl.yaml")  # resolved with settings.resolve
     context_before_s: float = Field(6.0, ge=0)
     context_after_s: float = Field(3.0, ge=0)
     long_event_cap_s: float = Field(20.0, gt=0)  # long events (monologues) show their first part

@@ -18,7 +18,7 @@ class IntentionSettings(Section):
     """Where intentions and per-recording metric values are kept, and how metrics are computed."""
 
     folder: str = "intentions"  # under the data root: <root>/<folder>/<klantmanager>/
-    metrics_file: Path | None = None  # None: bundled pipeline/intentions/metrics.nl.yaml
+    metrics_file: Path = Path("config/intention_metrics.nl.yaml")  # resolved with settings.resolve
     opening_s: float = Field(180.0, gt=0)  # "agenda at the start" means within this many seconds
     per_minutes: float = Field(10.0, gt=0)  # counts are compared per this many minutes
     trend_points: int = Field(8, ge=2)  # most recent recordings in the sparkline
@@ -27,7 +27,7 @@ class IntentionSettings(Section):
 class ReportSettings(Section):
     """Configuration of the prep sheet."""
 
-    texts_file: Path | None = None  # None: bundled pipeline/report/templates/texts.nl.yaml
+    texts_file: Path = Path("config/sheet_texts.nl.yaml")  # resolved with settings.resolve
     pdf: bool = True
     chromium: str = "chromium"  # Debian package `chromium`; the PDF is printed by it, headless
     pdf_timeout_s: float = Field(120.0, gt=0)
