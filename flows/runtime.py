@@ -24,6 +24,7 @@ import fcntl
 import importlib.metadata
 import json
 import os
+import signal
 import socket
 import struct
 import subprocess
@@ -196,9 +197,19 @@ class Runtime:
     def stop(self) -> None:
         """Stop the server this command started, if it is not meant to outlive the command."""
         if self.process is not None and self.stop_at_exit and self.process.poll() is None:
+            if "prefect" in sys.modules:  # send the last events and logs while the API still listens
+                from prefect.events.worker import EventsWorker
+                from prefect.logging.handlers import APILogWorker
+
+                EventsWorker.drain_all(timeout=10)
+                APILogWorker.drain_all(timeout=10)
             self.process.terminate()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=10)
+        elif self.process is not None and self.process.poll() is None:
+            # The server outlives this command on purpose (it stops itself when idle);
+            # release the handle so Python does not warn about a child still running.
+            self.process.returncode = 0
 
 
 def migrated_marker(home: Path) -> Path:
@@ -268,6 +279,7 @@ def serve_ui(settings: Settings, home: Path) -> None:
         raise KijkwijzerError(f"a server already answers at {url} (use it or set orchestration.server_port)")
     prefect = Path(sys.executable).with_name("prefect")
     process = subprocess.Popen([str(prefect), "server", "start", "--host", host, "--port", str(port)])
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C: server first
     try:
         runtime = Runtime(url, "server", home, process, orchestration.server_startup_timeout_s)
         runtime.wait_ready()

@@ -12,6 +12,7 @@ import datetime as dt
 import fcntl
 import functools
 import os
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,6 +95,7 @@ def watch(
     """Watch the inbox: gate, archive and process every complete recording, deliver its sheet."""
     data_root = _root(root).ensure()
     interval = state.settings.orchestration.watch.poll_interval_s
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a service stop ends like Ctrl-C
     runtime = None  # started at the first complete file, so an empty inbox costs nothing
     try:
         while True:

@@ -4,6 +4,8 @@ The consent gate and the hostile-input checks run first, before anything else to
 the file; without a valid sidecar (``MEDIA.consent.yaml`` or ``--consent FILE``) the
 command refuses with exit code 2. Stage results are cached in ``<DIR>/../.kijkwijzer/``,
 so running it again on the same recording (even into another folder) reuses them.
+Prefect's home is the data root's (so a running ``kijkwijzer server`` shows the run) when
+that root exists, else ``<DIR>/../.kijkwijzer/prefect``.
 """
 
 from __future__ import annotations
@@ -121,7 +123,13 @@ def process(
     sha256 = sha256_of(media)
     recording_id = recording_id_for(sha256)
     configured_home = settings.orchestration.prefect_home
-    home = settings.resolve(configured_home) if configured_home else workspace / "prefect"
+    data_root = settings.resolve(settings.root)
+    if configured_home:
+        home = settings.resolve(configured_home)
+    elif data_root.is_dir():  # share the data root's Prefect (and `kijkwijzer server`'s UI)
+        home = data_root / ".prefect"
+    else:
+        home = workspace / "prefect"
     runtime = start_runtime(settings, home, quiet=not state.debug)  # starts the server while we import
     try:
         job = RecordingJob(
