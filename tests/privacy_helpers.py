@@ -50,6 +50,9 @@ _STRACE_ADDRESS = re.compile(
     r'sa_family=AF_INET6?, .*?(?:inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)")'
 )
 _STRACE_PAYLOAD = re.compile(r'send(?:to|msg|mmsg)\(\d+, .*?"((?:[^"\\]|\\.)*)"')
+_STRACE_UDP_SOCKET = re.compile(r"^(\d+)\s+socket\(AF_INET6?, SOCK_DGRAM\S*, .*\) = (\d+)")
+_STRACE_CONNECT = re.compile(r"^(\d+)\s+connect\((\d+),")
+_STRACE_SEND = re.compile(r"^(\d+)\s+send(?:to|msg|mmsg)\((\d+),")
 _strace_runs = itertools.count()
 
 # Runs inside the new network namespace before the command: loopback up, no route out.
@@ -222,7 +225,7 @@ def run_offline(argv: list[str], env: dict[str, str], timeout: float = 900) -> s
     if strace and "TEST_NETGUARD_LOG" in env:
         # native code (libcurl in onnxruntime, ...) bypasses the Python guard; strace sees it
         trace = f"{env['TEST_NETGUARD_LOG']}.strace{next(_strace_runs)}"
-        calls = "connect,sendto,sendmsg,sendmmsg"
+        calls = "execve,socket,connect,sendto,sendmsg,sendmmsg"  # execve: names the process
         argv = [strace, "-f", "-qq", "-s", "256", "--seccomp-bpf", "-e", f"trace={calls}", "-o", trace, *argv]
     if namespaces_available():
         # -S: the launcher's own probe must not load the guard (it would log the probe)
@@ -252,6 +255,15 @@ def _dns_question(escaped: str) -> str | None:
     return ".".join(labels) if len(labels) >= 2 and position < len(data) and data[position] == 0 else None
 
 
+def _route_probe(line: str, datagram: set[tuple[str, str]], sent: set[tuple[str, str]]) -> bool:
+    """A UDP connect that nothing is sent on, except to DNS: the kernel only picks a route and
+    no packet leaves. Chromium does this to learn whether IPv6 works (2001:4860:4860::8888)."""
+    match = _STRACE_CONNECT.match(line)
+    if not match or "htons(53)" in line:
+        return False
+    return match.groups() in datagram and match.groups() not in sent
+
+
 def _is_loopback(address: str) -> bool:
     return address in ("::", "::1", "0.0.0.0") or address.startswith(("127.", "::ffff:127."))
 
@@ -262,10 +274,13 @@ def attempts(log: Path) -> list[dict]:
     if log.exists():
         found += [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
     for trace in sorted(log.parent.glob(log.name + ".strace*")):
-        for line in trace.read_text(encoding="utf-8", errors="replace").splitlines():
+        lines = trace.read_text(encoding="utf-8", errors="replace").splitlines()
+        datagram = {m.groups() for line in lines if (m := _STRACE_UDP_SOCKET.match(line))}
+        sent = {m.groups() for line in lines if (m := _STRACE_SEND.match(line))}
+        for line in lines:
             match = _STRACE_ADDRESS.search(line)
             address = match and (match.group(1) or match.group(2))
-            if address and not _is_loopback(address):
+            if address and not _is_loopback(address) and not _route_probe(line, datagram, sent):
                 found.append({"call": "native", "target": address, "strace": line[:300]})
             payload = _STRACE_PAYLOAD.search(line)
             name = _dns_question(payload.group(1)) if payload else None
@@ -413,8 +428,8 @@ def _transcript_words(recording_dir: Path) -> list[str]:
     words: set[str] = set()
     for path in recording_dir.rglob("transcript.json"):
         data = json.loads(path.read_text(encoding="utf-8"))
-        for segment in data.get("segments", []):
-            words.update(w for w in segment.get("text", "").split() if len(w) >= 5 and w.isalpha())
+        for part in data.get("turns", []) + data.get("segments", []):  # conversation or ASR format
+            words.update(w for w in part.get("text", "").split() if len(w) >= 5 and w.isalpha())
     return sorted(words)
 
 

@@ -89,8 +89,8 @@ def test_process_writes_owner_only():
 def test_watch_writes_owner_only_everywhere_in_the_data_root():
     """After `watch --once`: archive, outbox, research exports, audit log, Prefect's database.
 
-    Quarantined hostile inputs that arrived as symlinks or FIFOs are kept as they came (moved,
-    never followed or opened), so only those are exempt.
+    Hostile inputs kept in quarantine exactly as they arrived (symlinks, a FIFO, a dropped
+    folder and its contents: moved, never followed or opened) are the only exemptions.
     """
     run = lifecycle()
     assert run.results["watch"].returncode == 0, run.results["watch"].stderr[-3000:]
@@ -98,15 +98,24 @@ def test_watch_writes_owner_only_everywhere_in_the_data_root():
 
 
 def _real_problems(problems: list[str], top: Path) -> list[str]:
-    """Drop symlinks the pipeline made to its own files (the sheet's media link) and the
-    hostile symlinks/FIFOs kept in quarantine; everything else is a real problem."""
+    """The problems left after the exemptions above, and after symlinks the pipeline made to
+    its own files (the sheet's link to the archived recording)."""
     real = []
     for problem in problems:
         path_text, _, what = problem.rpartition(": ")
         path = Path(path_text)
         if what == "symlink" and path.resolve().is_relative_to(top.resolve()):
             continue
-        if "/quarantine/" in path_text and what in ("symlink", "unexpected file type"):
+        if _kept_as_dropped(path, top):
             continue
         real.append(problem)
     return real
+
+
+def _kept_as_dropped(path: Path, top: Path) -> bool:
+    """A quarantined input that is not a regular file (or lies inside a dropped folder)."""
+    parts = path.relative_to(top).parts
+    if len(parts) < 3 or parts[0] != "quarantine":
+        return False
+    entry = top.joinpath(*parts[:3])
+    return entry.is_symlink() or not entry.is_file()
