@@ -80,6 +80,7 @@ def test_exports_of_the_tts_sample(settings, transcripts, tmp_path: Path) -> Non
     from pipeline.audio import load_audio
     from pipeline.diarize import diarize
     from pipeline.formats.conversation_files import write_conversation_files
+    from pipeline.formats.transcript_reader import read_transcript
     from pipeline.roles import assign_roles
 
     transcript = transcripts["gesprek_tts"]
@@ -93,3 +94,7 @@ def test_exports_of_the_tts_sample(settings, transcripts, tmp_path: Path) -> Non
     assert {turn.role for turn in reread.turns} == {"klantmanager", "client"}
     assert sum(len(turn.words) for turn in reread.turns) == len(transcript.words())
     assert "<v client>" in paths[1].read_text(encoding="utf-8")
+    # Both exports read back into the analysis with the same roles.
+    assert read_transcript(paths[0]) == conversation
+    from_vtt = read_transcript(paths[1])
+    assert [turn.role for turn in from_vtt.turns] == [turn.role for turn in conversation.turns]
