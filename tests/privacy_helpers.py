@@ -50,7 +50,10 @@ _STRACE_ADDRESS = re.compile(
     r'sa_family=AF_INET6?, .*?(?:inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)")'
 )
 _STRACE_PAYLOAD = re.compile(r'send(?:to|msg|mmsg)\(\d+, .*?"((?:[^"\\]|\\.)*)"')
-_STRACE_UDP_SOCKET = re.compile(r"^(\d+)\s+socket\(AF_INET6?, SOCK_DGRAM\S*, .*\) = (\d+)")
+_STRACE_UDP_SOCKET = re.compile(
+    r"^(\d+)\s+socket\(AF_INET6?, SOCK_DGRAM[^,]*, [^)<]*(?:\) = (\d+)|<unfinished)"
+)
+_STRACE_SOCKET_RESUMED = re.compile(r"^(\d+)\s+<\.\.\. socket resumed>.*= (\d+)")
 _STRACE_CONNECT = re.compile(r"^(\d+)\s+connect\((\d+),")
 _STRACE_SEND = re.compile(r"^(\d+)\s+send(?:to|msg|mmsg)\((\d+),")
 _strace_runs = itertools.count()
@@ -255,6 +258,21 @@ def _dns_question(escaped: str) -> str | None:
     return ".".join(labels) if len(labels) >= 2 and position < len(data) and data[position] == 0 else None
 
 
+def _datagram_sockets(lines: list[str]) -> set[tuple[str, str]]:
+    """(thread, fd) of every UDP socket in a strace log, including calls strace split in two."""
+    found, pending = set(), set()
+    for line in lines:
+        if match := _STRACE_UDP_SOCKET.match(line):
+            if match.group(2):
+                found.add((match.group(1), match.group(2)))
+            else:
+                pending.add(match.group(1))
+        elif (match := _STRACE_SOCKET_RESUMED.match(line)) and match.group(1) in pending:
+            pending.discard(match.group(1))
+            found.add(match.groups())
+    return found
+
+
 def _route_probe(line: str, datagram: set[tuple[str, str]], sent: set[tuple[str, str]]) -> bool:
     """A UDP connect that nothing is sent on, except to DNS: the kernel only picks a route and
     no packet leaves. Chromium does this to learn whether IPv6 works (2001:4860:4860::8888)."""
@@ -275,7 +293,7 @@ def attempts(log: Path) -> list[dict]:
         found += [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
     for trace in sorted(log.parent.glob(log.name + ".strace*")):
         lines = trace.read_text(encoding="utf-8", errors="replace").splitlines()
-        datagram = {m.groups() for line in lines if (m := _STRACE_UDP_SOCKET.match(line))}
+        datagram = _datagram_sockets(lines)
         sent = {m.groups() for line in lines if (m := _STRACE_SEND.match(line))}
         for line in lines:
             match = _STRACE_ADDRESS.search(line)
@@ -424,13 +442,16 @@ def _place_hostile_inputs(inbox: Path, outside: Path) -> dict[str, set[str]]:
 
 
 def _transcript_words(recording_dir: Path) -> list[str]:
-    """Distinctive words of the recording's transcript (5+ letters), to look for in the audit log."""
-    words: set[str] = set()
+    """Transcript text to look for where it must not be: long words (8+ letters) and word pairs,
+    which no database schema or log format contains by chance."""
+    found: set[str] = set()
     for path in recording_dir.rglob("transcript.json"):
         data = json.loads(path.read_text(encoding="utf-8"))
         for part in data.get("turns", []) + data.get("segments", []):  # conversation or ASR format
-            words.update(w for w in part.get("text", "").split() if len(w) >= 5 and w.isalpha())
-    return sorted(words)
+            words = [w.strip(".,?!:;\"'") for w in part.get("text", "").split()]
+            found.update(w for w in words if len(w) >= 8 and w.isalpha())
+            found.update(f"{a} {b}" for a, b in itertools.pairwise(words) if len(a) >= 3 and len(b) >= 3)
+    return sorted(found)
 
 
 @functools.lru_cache(maxsize=1)
@@ -468,6 +489,10 @@ def lifecycle() -> Lifecycle:
         "KIJKWIJZER_ORCHESTRATION__INGEST__MAX_MEDIA_BYTES": str(MAX_MEDIA_BYTES),
         "KIJKWIJZER_ORCHESTRATION__INGEST__MAX_NAME_BYTES": str(MAX_NAME_BYTES),
         "KIJKWIJZER_ORCHESTRATION__SERVER_IDLE_SHUTDOWN_S": "0",
+        # every file is complete and the one without consent must not wait: the watcher ages
+        # files by their ctime, which a test cannot set back
+        "KIJKWIJZER_ORCHESTRATION__WATCH__SETTLE_S": "0",
+        "KIJKWIJZER_ORCHESTRATION__WATCH__CONSENT_GRACE_S": "0",
     }
     expired_id = recording_id_for(sha256_of(clip_a))
     forgotten_id = recording_id_for(sha256_of(clip_b))
