@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import codecs
+import collections
 import datetime as dt
 import functools
 import hashlib
@@ -565,3 +566,11 @@ def process_run() -> ProcessRun:
 def unexpected_entries(top: Path) -> list[str]:
     """Everything under ``top`` (e.g. the scratch HOME), which should have stayed empty."""
     return sorted(str(p.relative_to(top)) for p in top.rglob("*"))
+
+
+def summarize(found: list[dict]) -> str:
+    """One line per kind of network attempt, for assertion messages."""
+    counts = collections.Counter((a["call"], a["target"]) for a in found)
+    lines = [f"{n}x {call} {target}" for (call, target), n in counts.most_common()]
+    examples = [a.get("strace") or a.get("stack", "") for a in found[:3]]
+    return "\n".join([*lines, "first ones:", *map(str, examples)])

@@ -29,6 +29,7 @@ from privacy_helpers import (
     process_run,
     run_offline,
     short_clip,
+    summarize,
     unexpected_entries,
 )
 
@@ -86,7 +87,7 @@ def test_transcribe_runs_without_network(tmp_path):
     result = run_offline([str(KIJKWIJZER), "transcribe", str(media), "--out", str(out)], env)
     assert result.returncode == 0, result.stderr[-3000:]
     assert (out / "transcript.json").exists()
-    assert attempts(log) == []
+    assert attempts(log) == [], summarize(attempts(log))
 
 
 @pytest.mark.slow
@@ -94,7 +95,7 @@ def test_process_runs_without_network():
     run = process_run()
     assert run.result.returncode == 0, run.result.stderr[-3000:]
     assert (run.out / "sheet.html").exists(), sorted(p.name for p in run.out.iterdir())
-    assert run.attempts == []
+    assert run.attempts == [], summarize(run.attempts)
 
 
 @pytest.mark.slow
@@ -102,7 +103,7 @@ def test_watch_purge_forget_run_without_network():
     """The inbox lifecycle (tests/privacy_helpers.py: lifecycle) made no network attempt."""
     run = lifecycle()
     assert run.results["watch"].returncode == 0, run.results["watch"].stderr[-3000:]
-    assert run.attempts == []
+    assert run.attempts == [], summarize(run.attempts)
 
 
 @pytest.mark.slow
