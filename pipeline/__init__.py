@@ -14,6 +14,7 @@ for _key, _value in {
     "TRANSFORMERS_OFFLINE": "1",
     "PYANNOTE_METRICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
+    "ORT_DISABLE_TELEMETRY": "1",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
 }.items():
     os.environ[_key] = _value

@@ -29,7 +29,8 @@ def test_every_common_container_decodes_to_16k_mono_float32(
     audio = load_audio(path)
     assert audio.sample_rate == SAMPLE_RATE
     assert audio.samples.dtype == np.float32 and audio.samples.ndim == 1
-    assert audio.duration_s == pytest.approx(2.0, abs=0.1)
+    # AAC adds encoder priming and pads to whole frames: up to ~0.15 s at 16 kHz.
+    assert audio.duration_s == pytest.approx(2.0, abs=0.15)
     assert audio.has_video == (FORMATS[suffix][2] is not None)
     # The content survives: correlation with the source on the common length.
     n = min(len(snippet), len(audio.samples)) - 4000

@@ -13,10 +13,12 @@ from pipeline.transcribe import resolve_model
 # Thresholds sit just above what was measured (see README "Measured"): a
 # regression in decoding settings or model assembly makes these fail.
 SAMPLES = {
-    "real_dev_dialogue.flac": {"max_wer": 0.30},
-    "gesprek_tts.flac": {"max_wer": 0.20},
+    "real_dev_dialogue.flac": {"max_wer": 0.25},
+    "gesprek_tts.flac": {"max_wer": 0.16},
 }
 START_TOLERANCE_S = 0.5
+# Share of ground-truth utterances whose start has an ASR word within the tolerance.
+MIN_STARTS_MATCHED = 0.95
 
 
 def _wer(name: str) -> float:
@@ -43,7 +45,9 @@ def test_utterance_starts_match_ground_truth(name: str) -> None:
         nearest = min(abs(w.start - utterance["start"]) for w in words)
         if nearest > START_TOLERANCE_S:
             misses.append((utterance["start"], round(nearest, 2)))
-    assert not misses, f"utterance starts off by > {START_TOLERANCE_S}s: {misses}"
+    utterances = len(ground_truth(name)["utterances"])
+    print(f"{name}: {len(misses)}/{utterances} utterance starts off by > {START_TOLERANCE_S}s: {misses}")
+    assert 1 - len(misses) / utterances >= MIN_STARTS_MATCHED, misses
 
 
 @pytest.mark.slow

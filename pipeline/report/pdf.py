@@ -29,6 +29,8 @@ CHROMIUM_FLAGS = (
     "--no-first-run",
     "--no-pdf-header-footer",
     "--run-all-compositor-stages-before-draw",
+    # Chromium still resolves Google update hosts despite the flags above; no lookup may leave.
+    "--host-resolver-rules=MAP * ~NOTFOUND",
 )
 
 

@@ -28,6 +28,7 @@ class AsrSettings(Section):
     beam_size: int = Field(5, ge=1)
     batched: bool = True
     batch_size: int = Field(8, ge=1)
+    batched_timestamps: bool = True
     vad_filter: bool = True
     vad_min_silence_ms: int = Field(500, ge=0)
     word_timestamps: bool = True

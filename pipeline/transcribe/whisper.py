@@ -49,7 +49,7 @@ def transcribe(audio: Audio, settings: Settings, on_progress: ProgressCallback |
         from faster_whisper import BatchedInferencePipeline
 
         raw_segments, _info = BatchedInferencePipeline(model=model).transcribe(
-            audio.samples, batch_size=asr.batch_size, **options
+            audio.samples, batch_size=asr.batch_size, without_timestamps=not asr.batched_timestamps, **options
         )
     else:
         raw_segments, _info = model.transcribe(audio.samples, **options)
