@@ -1,5 +1,5 @@
 """What stays in the data root after the lifecycle scenario (tests/privacy_helpers.py) holds no
-more personal data than docs/PRIVACY.md promises.
+more personal data than the README's "Privacy" section promises.
 
 * The research exports kept after `purge` (client consented to research use) contain no consent
   names, case numbers or original file names, and their names are pseudonyms.
