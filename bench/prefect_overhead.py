@@ -1,18 +1,18 @@
 """Benchmark: how much wall time Prefect adds to ``kijkwijzer process``.
 
-On the same media, each in a fresh child process and a fresh stage cache:
+Each run is a fresh ``kijkwijzer process`` child on the same media. The command prints
+each stage's own duration; the stages' critical path (transcription and diarisation run
+side by side, the rest in order) is subtracted from the command's wall time, so what is
+left - process start, imports, server, flow and task bookkeeping, publishing - is the
+overhead, measured in the same run and under the same machine load as the stages.
 
-- ``direct``: the stages run in-process in order by :func:`flows.stage_runner.run_stage`,
-  with no Prefect at all: the stages' own time (plus Python and model start-up);
-- ``cli, server running``: ``kijkwijzer process`` while the local Prefect server that an
-  earlier command started is still up (the usual case for a researcher);
-- ``cli, no server``: ``kijkwijzer process`` when no server runs, so the command starts
-  one (its database is already migrated, as after the first use);
-- ``cli, all cached``: the same recording again: every stage is a cache hit, so this is
-  the fixed cost of a run.
+- ``server running``: the local Prefect server an earlier command started is still up
+  (the usual case for a researcher), fresh stage cache;
+- ``all cached``: the same recording again, every stage a cache hit: the fixed cost;
+- ``no server``: no server runs, so the command starts one (database already migrated,
+  as after the first use), fresh stage cache.
 
-Overhead = cli - direct. The Prefect home is a temporary folder, migrated by a warm-up
-run that is not counted.
+The Prefect home is a temporary folder, migrated by a warm-up run that is not counted.
 
     .venv/bin/python bench/prefect_overhead.py [MEDIA] [--seconds 60]
 """
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -30,26 +31,7 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 KIJKWIJZER = Path(sys.executable).with_name("kijkwijzer")
-DIRECT = """
-import sys, time
-from pathlib import Path
-from flows.jobs import RecordingJob
-from flows.stage_runner import run_stage
-from flows.stages import STAGES
-from pipeline.ingest.consent import read_consent
-from pipeline.ingest.hashing import recording_id_for, sha256_of
-from pipeline.settings import load_settings
-media, cache = Path(sys.argv[1]), Path(sys.argv[2])
-settings = load_settings()
-record = read_consent(media.with_name(media.name + ".consent.yaml"), settings.orchestration.ingest.sidecar)
-sha = sha256_of(media)
-job = RecordingJob(recording_id=recording_id_for(sha), media=media, sha256=sha, consent=record,
-                   cache_dir=cache, media_href=media.name)
-refs = {}
-for spec in STAGES:
-    if spec.when(job):
-        refs[spec.name] = run_stage(spec.name, job, settings, {n: refs[n] for n in spec.inputs})
-"""
+STAGE_LINE = re.compile(r"^\s+(\w+)\s+(?:done in ([\d.]+) s|cached)$", re.MULTILINE)
 
 
 def _clip(media: Path, seconds: float, folder: Path) -> Path:
@@ -74,12 +56,17 @@ def _clip(media: Path, seconds: float, folder: Path) -> Path:
     return target
 
 
-def _timed(argv: list[str], env: dict[str, str]) -> float:
+def _run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time of the command and the critical path of its stages (from its own report)."""
     began = time.perf_counter()
     result = subprocess.run(argv, env=env, cwd=PROJECT, capture_output=True, text=True)
+    wall = time.perf_counter() - began
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed:\n{result.stderr[-2000:]}")
-    return time.perf_counter() - began
+    report = result.stderr.replace("\r", "\n")  # progress bars redraw with carriage returns
+    took = {stage: float(seconds or 0) for stage, seconds in STAGE_LINE.findall(report)}
+    first_wave = max(took.pop("transcribe", 0.0), took.pop("diarize", 0.0))
+    return wall, first_wave + sum(took.values())
 
 
 def _stop_server(home: Path) -> None:
@@ -106,23 +93,18 @@ def main() -> None:
         env = {**os.environ, "KIJKWIJZER_ORCHESTRATION__PREFECT_HOME": str(home)}
         env.pop("PREFECT_API_URL", None)
 
-        def cli(name: str) -> float:
-            return _timed([str(KIJKWIJZER), "process", str(media), "--out", str(scratch / name / "out")], env)
+        def cli(name: str) -> tuple[float, float]:
+            return _run([str(KIJKWIJZER), "process", str(media), "--out", str(scratch / name / "out")], env)
 
         cli("warm-up")  # migrates the Prefect database and leaves the local server running
-        rows = [("direct (stages only, no Prefect)", _timed([sys.executable, "-c", DIRECT, str(media),
-                                                               str(scratch / "direct")], env))]  # fmt: skip
-        rows.append(("cli, server running", cli("warm")))
-        rows.append(("cli, all cached", cli("warm")))
+        rows = [("server running", *cli("warm")), ("all cached", *cli("warm"))]
         _stop_server(home)
-        rows.append(("cli, no server (command starts one)", cli("cold")))
+        rows.append(("no server (the command starts one)", *cli("cold")))
         _stop_server(home)
-    direct = rows[0][1]
-    print(f"media: {media.name}")
-    for name, seconds in rows:
-        plain = name.startswith("direct") or "cached" in name
-        extra = "" if plain else f"   overhead {seconds - direct:+.1f} s"
-        print(f"{name:<40} {seconds:7.1f} s{extra}")
+    print(f"media: {media.name}   load average: {os.getloadavg()[0]:.1f}")
+    print(f"{'run':<36} {'wall':>8} {'stages':>8} {'overhead':>9}")
+    for name, wall, stages in rows:
+        print(f"{name:<36} {wall:7.1f}s {stages:7.1f}s {wall - stages:8.1f}s")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from prefect.futures import PrefectFuture, as_completed
 
@@ -17,7 +18,7 @@ from flows import progress
 from flows.cache import StageRef
 from flows.jobs import RecordingJob
 from flows.stages import STAGES, StageSpec
-from flows.tasks import STAGE_TASKS, outputs_key, publish_outputs, record_history
+from flows.tasks import outputs_key, publish_outputs, record_history, task_for
 from pipeline.errors import KijkwijzerError, MediaError
 from pipeline.ingest.errors import IngestRefusal
 from pipeline.settings import Settings
@@ -115,18 +116,11 @@ def run_stages(
             for job in jobs:
                 if job.recording_id in result.failures or not spec.when(job):
                     continue
-                options = {"result_storage": job.cache_dir}
-                if spec.name in refresh:
-                    options["refresh_cache"] = True
                 inputs = {name: result.refs[job.recording_id][name] for name in spec.inputs}
-                futures[(job.recording_id, spec.name)] = (
-                    STAGE_TASKS[spec.name]
-                    .with_options(**options)
-                    .submit(
-                        spec.name, job, settings, inputs,
-                        compute=spec.name not in reuse, refresh=spec.name in refresh,
-                    )
-                )  # fmt: skip
+                again = spec.name in refresh
+                futures[(job.recording_id, spec.name)] = task_for(spec.name, job.cache_dir, again).submit(
+                    spec.name, job, settings, inputs, compute=spec.name not in reuse, refresh=again
+                )
         for spec in wave:
             submitted = sum(1 for _rid, stage in futures if stage == spec.name)
             if submitted:
@@ -145,14 +139,27 @@ def run_stages(
 
 
 def _record_history(jobs: list[RecordingJob], settings: Settings, result: BatchResult) -> None:
-    """After all analyses of the batch, so every sheet sees every earlier recording."""
-    futures = {
-        job.recording_id: record_history.submit(
-            job, settings, result.refs[job.recording_id]["analysis"], result.refs[job.recording_id]["align"]
-        )
-        for job in jobs
-        if job.data_root is not None and "analysis" in result.refs[job.recording_id]
-    }
+    """After all analyses of the batch, so every sheet sees every earlier recording.
+
+    A cached analysis was recorded when it was computed, so only new analyses (and
+    recordings missing from the history, e.g. after an interrupted run) are written.
+    """
+    from pipeline.intentions import load_history
+
+    recorded: dict[tuple[Path, str], set[str]] = {}
+    futures = {}
+    for job in jobs:
+        refs = result.refs[job.recording_id]
+        if job.data_root is None or "analysis" not in refs:
+            continue
+        where = (job.data_root, job.consent.klantmanager)
+        if where not in recorded:
+            history = load_history(job.data_root, job.consent.klantmanager, settings)
+            recorded[where] = {record.recording_id for record in history.records}
+        cached = result.states[job.recording_id].get("analysis") == "Cached"
+        if cached and job.recording_id in recorded[where]:
+            continue
+        futures[job.recording_id] = record_history.submit(job, settings, refs["analysis"], refs["align"])
     for recording_id, future in futures.items():
         future.wait()
         if not future.state.is_completed():

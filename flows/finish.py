@@ -23,15 +23,19 @@ class RunSummary:
     failed: list[Failure] = field(default_factory=list)  # reported, left in the archive
     quarantined: list[tuple[str, str]] = field(default_factory=list)  # (item, reason code)
     duplicates: list[str] = field(default_factory=list)
+    seconds: float = 0.0  # time inside the flow, without process and Prefect start-up
 
     def lines(self) -> list[str]:
         """Human-readable summary lines (ids and reasons only)."""
+        recordings = len(self.processed) + len(self.unchanged) + len(self.failed)
+        per = f" ({self.seconds / recordings:.2f} s per recording)" if recordings else ""
         out = [
             f"processed: {len(self.processed)}",
             f"unchanged (all cached): {len(self.unchanged)}",
             f"duplicates set aside: {len(self.duplicates)}",
             f"quarantined: {len(self.quarantined)}",
             f"failed: {len(self.failed)}",
+            f"flow time: {self.seconds:.1f} s{per}",
         ]
         out += [f"  quarantined {item}: {code}" for item, code in self.quarantined]
         out += [f"  failed {f.recording_id}: {f.message}" for f in self.failed]

@@ -8,6 +8,7 @@ is reported and keeps its earlier outputs; the batch goes on.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from prefect import flow
@@ -37,6 +38,7 @@ def reprocess_archive(
     """
     if from_stage is not None and from_stage not in STAGE_NAMES:
         raise KijkwijzerError(f"unknown stage {from_stage!r} (one of: {', '.join(STAGE_NAMES)})")
+    began = time.perf_counter()
     settings = load_settings(Path(config) if config else None)
     data_root = DataRoot(Path(root))
     jobs = [archived_job(data_root.path, rid, settings) for rid in recording_ids]
@@ -46,5 +48,6 @@ def reprocess_archive(
     publish_all(jobs, settings, result, is_current=lambda job, key: job_is_current(data_root, job, key))
     summary = RunSummary()
     finish_archived(data_root, jobs, result, ACTOR, quarantine_bad_input=False, summary=summary)
+    summary.seconds = time.perf_counter() - began
     summary_artifact(summary, "reprocess-summary")
     return summary

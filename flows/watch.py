@@ -8,6 +8,7 @@ with a reason; nothing is dropped.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from prefect import flow, task
@@ -34,6 +35,7 @@ def ingest(root: DataRoot, claimed: Claim, settings: Settings) -> IngestOutcome:
 @flow(name="watch-inbox", flow_run_name="watch-inbox", validate_parameters=False)
 def watch_inbox(root: str, config: str | None = None) -> RunSummary:
     """One pass over the inbox (``kijkwijzer watch`` repeats it every poll interval)."""
+    began = time.perf_counter()
     settings = load_settings(Path(config) if config else None)
     data_root = DataRoot(Path(root)).ensure()
     summary = RunSummary()
@@ -50,5 +52,6 @@ def watch_inbox(root: str, config: str | None = None) -> RunSummary:
     result = run_stages(jobs, settings)
     publish_all(jobs, settings, result, is_current=lambda job, key: job_is_current(data_root, job, key))
     finish_archived(data_root, jobs, result, ACTOR, quarantine_bad_input=True, summary=summary)
+    summary.seconds = time.perf_counter() - began
     summary_artifact(summary, "watch-summary")
     return summary

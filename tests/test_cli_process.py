@@ -27,7 +27,8 @@ STAGE_LINE = re.compile(r"^\s+(\w+)\s+(cached|done in [\d.]+ s|FAILED)$", re.MUL
 
 
 def _stages(stderr: str) -> dict[str, str]:
-    return {stage: "cached" if how == "cached" else "ran" for stage, how in STAGE_LINE.findall(stderr)}
+    lines = stderr.replace("\r", "\n")  # progress bars redraw with carriage returns
+    return {stage: "cached" if how == "cached" else "ran" for stage, how in STAGE_LINE.findall(lines)}
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -128,6 +129,18 @@ def test_status_lists_ids_and_reasons(batch) -> None:
     assert result.returncode == 0, result.stderr
     assert f"archive: {GOOD} done" in result.stdout
     assert "quarantine: 3" in result.stdout and "no_consent" in result.stdout
+
+
+def test_unchanged_archive_reprocess_is_cheap(batch) -> None:
+    root, _result, _dropped = batch
+    began = time.monotonic()
+    result = cli("reprocess", "--root", str(root.path))
+    wall = time.monotonic() - began
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"unchanged (all cached): {GOOD}" in result.stdout and "processed: 0" in result.stdout
+    per_recording = float(re.search(r"\(([\d.]+) s per recording\)", result.stdout).group(1))
+    print(f"warm re-run of {GOOD} recordings: {wall:.1f} s as a command, {per_recording:.2f} s per recording")
+    assert per_recording <= 1.0
 
 
 def test_partial_file_is_not_picked_up_early(tmp_path: Path) -> None:
