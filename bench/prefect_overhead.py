@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -69,17 +68,9 @@ def _run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, first_wave + sum(took.values())
 
 
-def _stop_server(home: Path) -> None:
-    from flows.runtime import read_server_info
-
-    info = read_server_info(home)
-    if info is not None:
-        os.kill(int(info["pid"]), signal.SIGTERM)
-        while read_server_info(home) is not None:
-            time.sleep(0.1)
-
-
 def main() -> None:
+    from flows.runtime import stop_server
+
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -98,9 +89,9 @@ def main() -> None:
 
         cli("warm-up")  # migrates the Prefect database and leaves the local server running
         rows = [("server running", *cli("warm")), ("all cached", *cli("warm"))]
-        _stop_server(home)
+        stop_server(home)
         rows.append(("no server (the command starts one)", *cli("cold")))
-        _stop_server(home)
+        stop_server(home)
     print(f"media: {media.name}   load average: {os.getloadavg()[0]:.1f}")
     print(f"{'run':<36} {'wall':>8} {'stages':>8} {'overhead':>9}")
     for name, wall, stages in rows:

@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -98,9 +99,30 @@ def _source_digest(path: Path) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@lru_cache(maxsize=64)
+_ast_lock = threading.Lock()
+_code_versions: dict[tuple[str, ...], str] = {}
+
+
 def code_version(modules: tuple[str, ...]) -> str:
-    """Digest of the source of ``modules`` (packages or single modules) and their data files."""
+    """Digest of the source of ``modules`` (packages or single modules) and their data files.
+
+    Computed once per process. Serialised: CPython 3.11's AST conversion is not safe in two
+    threads at once ("AST constructor recursion depth mismatch"), and stage tasks compute
+    their keys in parallel.
+    """
+    with _ast_lock:
+        if modules not in _code_versions:
+            _code_versions[modules] = _source_digest_of(modules)
+        return _code_versions[modules]
+
+
+def forget_code_versions() -> None:
+    """Drop the per-process memo (a test that edits source files needs this)."""
+    with _ast_lock:
+        _code_versions.clear()
+
+
+def _source_digest_of(modules: tuple[str, ...]) -> str:
     parts = []
     for name in modules:
         spec = importlib.util.find_spec(name)

@@ -92,6 +92,18 @@ def forget_server_info(pid: int) -> None:
             path.unlink()
 
 
+def stop_server(home: Path, timeout_s: float = 10.0) -> None:
+    """Stop the server announced in ``home`` (tests and benchmarks clean up after themselves)."""
+    info = read_server_info(home)
+    if info is None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(int(info["pid"]), signal.SIGTERM)
+    deadline = time.monotonic() + timeout_s
+    while read_server_info(home) is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def api_healthy(url: str, timeout: float = _HEALTH_TIMEOUT_S) -> bool:
     """Whether the Prefect API at ``url`` answers its health check."""
     try:

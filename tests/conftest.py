@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -41,18 +39,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    from flows.runtime import migrated_marker, read_server_info
+    from flows.runtime import migrated_marker, stop_server
 
     home = config.stash.get(_HOME, None)
     if home is None:
         return
-    info = read_server_info(home)
-    if info is not None:
-        os.kill(int(info["pid"]), signal.SIGTERM)
-        for _ in range(100):
-            if read_server_info(home) is None:
-                break
-            time.sleep(0.1)
+    stop_server(home)
     template = _base(config) / "template"
     if not template.exists() and migrated_marker(home).exists():
         staging = Path(tempfile.mkdtemp(prefix="template-", dir=_base(config)))

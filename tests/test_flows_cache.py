@@ -13,6 +13,7 @@ from flows.cache import (
     code_version,
     config_identity,
     existing_ref,
+    forget_code_versions,
     new_work_dir,
     prune,
     publish_dir,
@@ -65,7 +66,7 @@ def test_code_version_ignores_comments_and_docstrings(tmp_path: Path, monkeypatc
 
     def version(text: str) -> str:
         source.write_text(text)
-        code_version.cache_clear()
+        forget_code_versions()
         sys.modules.pop("probe_stage", None)
         return code_version(("probe_stage",))
 
