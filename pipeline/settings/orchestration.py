@@ -24,7 +24,9 @@ class WatchSettings(Section):
     settle_s: float = Field(10.0, ge=0)
     # A complete media file still without a consent sidecar after this long is quarantined.
     consent_grace_s: float = Field(60.0, ge=0)
-    skip_suffixes: list[str] = [".part", ".tmp", ".crdownload", ".partial", ".download", ".swp"]
+    skip_suffixes: list[str] = Field(
+        default_factory=lambda: [".part", ".tmp", ".crdownload", ".partial", ".download", ".swp"]
+    )
 
 
 class SidecarLimits(Section):
@@ -41,10 +43,12 @@ class IngestSettings(Section):
 
     max_media_bytes: int = Field(8 * 1024**3, gt=0)
     max_name_bytes: int = Field(255, gt=0)
-    media_suffixes: list[str] = [
-        ".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus",
-        ".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".wma", ".wmv", ".3gp", ".amr",
-    ]  # fmt: skip
+    media_suffixes: list[str] = Field(
+        default_factory=lambda: [
+            ".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus",
+            ".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".wma", ".wmv", ".3gp", ".amr",
+        ]
+    )  # fmt: skip
     sidecar_suffix: str = ".consent.yaml"
     sidecar: SidecarLimits = SidecarLimits()
 
