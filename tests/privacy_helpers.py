@@ -280,7 +280,10 @@ def _route_probe(line: str, datagram: set[tuple[str, str]], sent: set[tuple[str,
     match = _STRACE_CONNECT.match(line)
     if not match or "htons(53)" in line:
         return False
-    return match.groups() in datagram and match.groups() not in sent
+    # strace's first column is the thread id, and a socket made in one thread may be connected
+    # in another, so match on the descriptor alone.
+    descriptor = match.group(2)
+    return descriptor in {fd for _, fd in datagram} and descriptor not in {fd for _, fd in sent}
 
 
 def _is_loopback(address: str) -> bool:
