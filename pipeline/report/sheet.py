@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -75,6 +76,13 @@ def md_escape(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+# CPython 3.11.7 can fail with "AST constructor recursion depth mismatch" when two threads
+# compile code at once (the thread and Dask runners render sheets in parallel), so templates
+# are compiled once per process, under a lock.
+_COMPILE_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -91,7 +99,9 @@ def _environment() -> jinja2.Environment:
 
 def _render(name: str, context: dict[str, Any]) -> str:
     try:
-        return _environment().get_template(name).render(**context)
+        with _COMPILE_LOCK:
+            template = _environment().get_template(name)
+        return template.render(**context)
     except jinja2.UndefinedError as exc:
         raise ConfigError(f"sheet texts: missing text ({exc.message}); compare with {DEFAULT_TEXTS}") from exc
 
