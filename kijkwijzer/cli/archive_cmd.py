@@ -168,7 +168,7 @@ def reprocess(
 
 @app.command()
 def status(root: RootOption = None) -> None:
-    """Show what is in the inbox, the archive and the quarantine (ids and reasons, no names)."""
+    """Show the inbox (file names), the archive and the quarantine (ids and reasons only)."""
     from flows.runtime import read_server_info
     from pipeline.ingest.inbox import pending_claims, scan_inbox
     from pipeline.ingest.quarantine import item_id, quarantined_items
