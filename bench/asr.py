@@ -29,7 +29,7 @@ model = WhisperModel(str(resolve_model(settings).path), device=asr.device, compu
 audio = decode_audio(sys.argv[1], sampling_rate=16000)
 segments, _ = BatchedInferencePipeline(model=model).transcribe(
     audio, language=asr.language, beam_size=asr.beam_size, batch_size=asr.batch_size,
-    word_timestamps=True, vad_filter=True)
+    word_timestamps=True, vad_filter=True, without_timestamps=not asr.batched_timestamps)
 print(sum(len(s.words) for s in segments))
 """
 
