@@ -58,6 +58,7 @@ _STRACE_SOCKET_RESUMED = re.compile(r"^(\d+)\s+<\.\.\. socket resumed>.*= (\d+)"
 _STRACE_CONNECT = re.compile(r"^(\d+)\s+connect\((\d+),")
 _STRACE_SEND = re.compile(r"^(\d+)\s+send(?:to|msg|mmsg)\((\d+),")
 _strace_runs = itertools.count()
+CHROMIUM_ROUTE_PROBE = '"2001:4860:4860::8888"'
 
 # Runs inside the new network namespace before the command: loopback up, no route out.
 NAMESPACE_LAUNCHER = r"""
@@ -283,7 +284,11 @@ def _route_probe(line: str, datagram: set[tuple[str, str]], sent: set[tuple[str,
     # strace's first column is the thread id, and a socket made in one thread may be connected
     # in another, so match on the descriptor alone.
     descriptor = match.group(2)
-    return descriptor in {fd for _, fd in datagram} and descriptor not in {fd for _, fd in sent}
+    if descriptor in {fd for _, fd in sent}:
+        return False
+    # Chromium's IPv6 reachability probe: strace may show its socket() in another process's
+    # trace, so the well-known probe target itself identifies it when nothing is sent.
+    return descriptor in {fd for _, fd in datagram} or CHROMIUM_ROUTE_PROBE in line
 
 
 def _is_loopback(address: str) -> bool:
