@@ -22,24 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.analysis import analyse  # noqa: E402
-from pipeline.analysis.labelled import LabelledConversation, load_labelled_dir  # noqa: E402
+from pipeline.analysis.labelled import BOOL_LABELS, LabelledConversation, load_labelled_dir  # noqa: E402
 from pipeline.settings import Settings, load_settings  # noqa: E402
 from pipeline.types import Analysis  # noqa: E402
 
 DEV_DIR = ROOT / "tests" / "data" / "analysis_dev"
-BOOL_LABELS = (
-    "question",
-    "stacked",
-    "self_answered",
-    "summary",
-    "agenda",
-    "goal",
-    "metacommunication",
-    "feedback_request",
-    "emotion",
-    "resistance",
-    "advice",
-)
 GOALS = {
     "question": 0.95,
     "summary": 0.80,

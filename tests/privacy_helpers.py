@@ -50,15 +50,16 @@ OFFLINE_VARIABLES = {
 _STRACE_ADDRESS = re.compile(
     r'sa_family=AF_INET6?, .*?(?:inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)")'
 )
-_STRACE_PAYLOAD = re.compile(r'send(?:to|msg|mmsg)\(\d+, .*?"((?:[^"\\]|\\.)*)"')
-_STRACE_UDP_SOCKET = re.compile(
-    r"^(\d+)\s+socket\(AF_INET6?, SOCK_DGRAM[^,]*, [^)<]*(?:\) = (\d+)|<unfinished)"
+# strace -yy decodes each descriptor, e.g. 4<UDPv6:[255486]> before connect and
+# 4<UDP:[10.0.0.2:40453->192.0.2.7:443]> after; "<fd annotation>" is optional in each pattern.
+_FD = r"\d+(?:<[^>]*>)?"
+_STRACE_PAYLOAD = re.compile(rf'send(?:to|msg|mmsg)\({_FD}, .*?"((?:[^"\\]|\\.)*)"')
+_STRACE_UDP_CONNECT = re.compile(r"^\d+\s+connect\(\d+<UDP(?:v6)?:\[\d+\]>,")
+_STRACE_UDP_SEND_PEER = re.compile(
+    r"^\d+\s+send(?:to|msg|mmsg)\(\d+<UDP(?:v6)?:\[[^>]*->\[?([^\]>]+?)\]?:\d+\]>"
 )
-_STRACE_SOCKET_RESUMED = re.compile(r"^(\d+)\s+<\.\.\. socket resumed>.*= (\d+)")
-_STRACE_CONNECT = re.compile(r"^(\d+)\s+connect\((\d+),")
-_STRACE_SEND = re.compile(r"^(\d+)\s+send(?:to|msg|mmsg)\((\d+),")
 _strace_runs = itertools.count()
-CHROMIUM_ROUTE_PROBE = '"2001:4860:4860::8888"'
+ROUTE_PROBE_TARGET = 'inet_pton(AF_INET6, "2001:4860:4860::8888"'
 
 # Runs inside the new network namespace before the command: loopback up, no route out.
 NAMESPACE_LAUNCHER = r"""
@@ -231,7 +232,8 @@ def run_offline(argv: list[str], env: dict[str, str], timeout: float = 900) -> s
         # native code (libcurl in onnxruntime, ...) bypasses the Python guard; strace sees it
         trace = f"{env['TEST_NETGUARD_LOG']}.strace{next(_strace_runs)}"
         calls = "execve,socket,connect,sendto,sendmsg,sendmmsg"  # execve: names the process
-        argv = [strace, "-f", "-qq", "-s", "256", "--seccomp-bpf", "-e", f"trace={calls}", "-o", trace, *argv]
+        flags = ["-f", "-qq", "-yy", "-s", "256", "--seccomp-bpf", "-e", f"trace={calls}"]
+        argv = [strace, *flags, "-o", trace, *argv]
     if namespaces_available():
         # -S: the launcher's own probe must not load the guard (it would log the probe)
         argv = ["unshare", "-rn", sys.executable, "-S", "-c", NAMESPACE_LAUNCHER, *argv]
@@ -260,35 +262,12 @@ def _dns_question(escaped: str) -> str | None:
     return ".".join(labels) if len(labels) >= 2 and position < len(data) and data[position] == 0 else None
 
 
-def _datagram_sockets(lines: list[str]) -> set[tuple[str, str]]:
-    """(thread, fd) of every UDP socket in a strace log, including calls strace split in two."""
-    found, pending = set(), set()
-    for line in lines:
-        if match := _STRACE_UDP_SOCKET.match(line):
-            if match.group(2):
-                found.add((match.group(1), match.group(2)))
-            else:
-                pending.add(match.group(1))
-        elif (match := _STRACE_SOCKET_RESUMED.match(line)) and match.group(1) in pending:
-            pending.discard(match.group(1))
-            found.add(match.groups())
-    return found
-
-
-def _route_probe(line: str, datagram: set[tuple[str, str]], sent: set[tuple[str, str]]) -> bool:
-    """A UDP connect that nothing is sent on, except to DNS: the kernel only picks a route and
-    no packet leaves. Chromium does this to learn whether IPv6 works (2001:4860:4860::8888)."""
-    match = _STRACE_CONNECT.match(line)
-    if not match or "htons(53)" in line:
-        return False
-    # strace's first column is the thread id, and a socket made in one thread may be connected
-    # in another, so match on the descriptor alone.
-    descriptor = match.group(2)
-    if descriptor in {fd for _, fd in sent}:
-        return False
-    # Chromium's IPv6 reachability probe: strace may show its socket() in another process's
-    # trace, so the well-known probe target itself identifies it when nothing is sent.
-    return descriptor in {fd for _, fd in datagram} or CHROMIUM_ROUTE_PROBE in line
+def _route_probe(line: str) -> bool:
+    """Chromium's IPv6 reachability probe: a UDP connect to a well-known address that only
+    makes the kernel pick a route; nothing is sent (a send to it would still be caught by
+    ``_STRACE_UDP_SEND_PEER``). Any other UDP connect counts: inside the namespace it fails,
+    so no send would ever show what it was for."""
+    return bool(_STRACE_UDP_CONNECT.match(line)) and ROUTE_PROBE_TARGET in line
 
 
 def _is_loopback(address: str) -> bool:
@@ -302,12 +281,10 @@ def attempts(log: Path) -> list[dict]:
         found += [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
     for trace in sorted(log.parent.glob(log.name + ".strace*")):
         lines = trace.read_text(encoding="utf-8", errors="replace").splitlines()
-        datagram = _datagram_sockets(lines)
-        sent = {m.groups() for line in lines if (m := _STRACE_SEND.match(line))}
         for line in lines:
-            match = _STRACE_ADDRESS.search(line)
-            address = match and (match.group(1) or match.group(2))
-            if address and not _is_loopback(address) and not _route_probe(line, datagram, sent):
+            match = _STRACE_ADDRESS.search(line) or _STRACE_UDP_SEND_PEER.search(line)
+            address = match and next(filter(None, match.groups()), None)
+            if address and not _is_loopback(address) and not _route_probe(line):
                 found.append({"call": "native", "target": address, "strace": line[:300]})
             payload = _STRACE_PAYLOAD.search(line)
             name = _dns_question(payload.group(1)) if payload else None

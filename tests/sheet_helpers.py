@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.analysis.labelled import THEME_LABELS
 from pipeline.types import Analysis, Conversation, Event, Fragment, Sentence, Speaker, TimedWord, Turn
 
 REPO = Path(__file__).resolve().parents[1]
@@ -97,16 +98,6 @@ def conversation_from_truth(truth: dict[str, Any]) -> Conversation:
 def analysis_from_truth(truth: dict[str, Any], conversation: Conversation) -> Analysis:
     """Events straight from the labels: what a perfect analysis would report."""
     events: list[Event] = []
-    label_types = (
-        "summary",
-        "agenda",
-        "goal",
-        "metacommunication",
-        "feedback_request",
-        "emotion",
-        "resistance",
-        "advice",
-    )
     for turn in conversation.turns:
         labelled = truth["utterances"][turn.index]["sentences"]
         for sentence, item in zip(turn.sentences, labelled, strict=True):
@@ -131,7 +122,7 @@ def analysis_from_truth(truth: dict[str, Any], conversation: Conversation) -> An
                         **common,
                     )
                 )
-            for kind in label_types:
+            for kind in THEME_LABELS:
                 if labels[kind]:
                     events.append(Event(id=f"e{len(events) + 1}", type=kind, **common))
     for moment in truth["moments"]:

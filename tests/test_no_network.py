@@ -59,6 +59,31 @@ def test_native_lookups_are_recorded_too(tmp_path):
     assert [a["call"] for a in attempts(log)][:1] == ["native"]
 
 
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace not installed (apt-get install strace)")
+def test_native_trace_tells_route_probes_from_sends(tmp_path):
+    """Chromium's IPv6 route probe (a UDP connect that sends nothing) is no attempt; any other
+    outside connect is, even when unrelated processes reuse the same descriptor numbers."""
+    env, log = guarded_environment(tmp_path)
+    env.pop("PYTHONPATH")  # only strace watches: the guard would refuse the sends under test
+    code = (
+        "import socket, subprocess, sys\n"
+        "def attempt(family, kind, target, payload=None):\n"
+        "    s = socket.socket(family, kind); s.settimeout(0.2)\n"
+        "    try:\n        s.connect(target)\n        payload and s.send(payload)\n"
+        "    except OSError:\n        pass\n"
+        "attempt(socket.AF_INET6, socket.SOCK_DGRAM, ('2001:4860:4860::8888', 443))\n"
+        "attempt(socket.AF_INET, socket.SOCK_DGRAM, ('127.0.0.1', 9), b'local')\n"
+        "attempt(socket.AF_INET, socket.SOCK_DGRAM, ('192.0.2.9', 443), b'out')\n"
+        "attempt(socket.AF_INET, socket.SOCK_STREAM, ('192.0.2.1', 80))\n"
+        "a, b = socket.socketpair(); a.sendmsg([b'ipc'])\n"
+        "subprocess.run([sys.executable, '-c', 'import socket; a, b = socket.socketpair(); "
+        "[a.sendmsg([bytes([n])]) for n in range(9)]'])\n"
+    )
+    result = run_offline([sys.executable, "-c", code], env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert {a["target"] for a in attempts(log)} == {"192.0.2.1", "192.0.2.9"}
+
+
 def test_app_sets_offline_switches_before_any_library(tmp_path):
     """HF_HUB_OFFLINE etc. are forced by the app, even when the environment says otherwise."""
     env, _ = guarded_environment(tmp_path)

@@ -19,28 +19,15 @@ import av
 import numpy as np
 import pytest
 
+from pipeline.analysis.labelled import BOOL_LABELS
+
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_media"
 SHARED_REAL_DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "real_dev"
 TTS = "gesprek_tts"
 REAL = ("real_dev_dialogue", "real_dev_hard")
 ROLES = {"klantmanager", "client"}
 VOICES = {"klantmanager": "mb-nl3", "client": "mb-nl2"}
-LABEL_KEYS = {
-    "question",
-    "form",
-    "focus",
-    "stacked",
-    "self_answered",
-    "self_answer",
-    "summary",
-    "agenda",
-    "goal",
-    "metacommunication",
-    "feedback_request",
-    "emotion",
-    "resistance",
-    "advice",
-}
+LABEL_KEYS = {*BOOL_LABELS, "form", "focus", "self_answer"}
 BOOL_KEYS = LABEL_KEYS - {"form", "focus"}
 MOMENT_TYPES = {
     "self_answered",

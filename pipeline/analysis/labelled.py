@@ -19,6 +19,20 @@ from typing import Any
 
 from pipeline.types import Conversation, Sentence, Speaker, Turn
 
+# Sentence labels that each stand for the event type of the same name.
+THEME_LABELS = (
+    "summary",
+    "agenda",
+    "goal",
+    "metacommunication",
+    "feedback_request",
+    "emotion",
+    "resistance",
+    "advice",
+)
+# Every yes/no label on a labelled sentence; ``form`` and ``focus`` are the other two.
+BOOL_LABELS = ("question", "stacked", "self_answered", *THEME_LABELS)
+
 
 @dataclass
 class LabelledConversation:
