@@ -199,11 +199,19 @@ class Runtime:
 
     @contextlib.contextmanager
     def active(self) -> Iterator[None]:
-        """Run flows against this API, even if Prefect was imported before start-up."""
+        """Run flows against this API, even if Prefect was imported before start-up.
+
+        Flow runs started inside are tagged with this host and process, and runs of killed
+        commands are marked Crashed first (:mod:`flows.orphans`).
+        """
         self.wait_ready()
+        from prefect import tags
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
-        with temporary_settings(updates={PREFECT_API_URL: self.api_url}):
+        from flows.orphans import mark_orphaned_runs_crashed, owner_tags
+
+        with temporary_settings(updates={PREFECT_API_URL: self.api_url}), tags(*owner_tags()):
+            mark_orphaned_runs_crashed()
             yield
 
     def stop(self) -> None:

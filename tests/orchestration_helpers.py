@@ -11,11 +11,14 @@ import itertools
 import json
 import subprocess
 import sys
+import urllib.request
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from mediafactory import write_media
+
+from flows.orphans import PID_TAG
 
 PROJECT = Path(__file__).resolve().parents[1]
 SAMPLE = PROJECT / "sample_media" / "gesprek_tts.flac"
@@ -99,3 +102,20 @@ def leftovers(root: Path) -> list[Path]:
 def all_files(root: Path) -> list[Path]:
     """Every regular file under ``root``."""
     return sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def flow_run_states(prefect_home: Path) -> dict[int, str]:
+    """State type of every flow run on the local Prefect server of ``prefect_home``, keyed
+    by the process id of the command that started it (its owner tag)."""
+    url = json.loads((prefect_home / "server.json").read_text(encoding="utf-8"))["url"]
+    request = urllib.request.Request(
+        f"{url}/flow_runs/filter", data=b"{}", headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        runs = json.load(response)
+    return {
+        int(tag[len(PID_TAG) :]): run["state_type"]
+        for run in runs
+        for tag in run["tags"]
+        if tag.startswith(PID_TAG)
+    }

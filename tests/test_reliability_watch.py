@@ -21,7 +21,17 @@ from pathlib import Path
 
 import pytest
 from mediafactory import truncated_copy, write_media
-from orchestration_helpers import FAST_CONFIG, KIJKWIJZER, PROJECT, all_files, cli, clip, consent, leftovers
+from orchestration_helpers import (
+    FAST_CONFIG,
+    KIJKWIJZER,
+    PROJECT,
+    all_files,
+    cli,
+    clip,
+    consent,
+    flow_run_states,
+    leftovers,
+)
 
 from pipeline.ingest.audit import read_audit
 from pipeline.ingest.layout import DataRoot
@@ -215,3 +225,7 @@ def test_kill_during_processing_then_rerun_completes(tmp_path: Path) -> None:
             json.loads(path.read_text())  # every JSON output is complete
     actions = [e["action"] for e in read_audit(root.audit_log)]
     assert actions.count("ingested") == 1 and actions.count("processed") == 1
+    # The Prefect UI shows the killed run as Crashed, not as Running forever.
+    states = flow_run_states(Path(os.environ["PREFECT_HOME"]))  # the test session's server
+    assert states[process.pid] == "CRASHED"
+    assert "RUNNING" not in states.values()
