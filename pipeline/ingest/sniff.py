@@ -24,25 +24,43 @@ class Sniffed:
     kind: str  # e.g. "mp4", "flac", "html", "zip", "unknown"
 
 
+# Leading bytes of formats recognised by a plain prefix; media first, then what a
+# recording is often mistaken for (so the refusal can say what the file is instead).
+_MEDIA_MAGIC = {
+    b"fLaC": "flac",
+    b"OggS": "ogg",
+    b"\x1aE\xdf\xa3": "matroska",
+    b"ID3": "mp3",
+    b"#!AMR": "amr",
+    b"0&\xb2u\x8ef\xcf\x11": "asf",
+    b".snd": "au",
+    b"FLV": "flv",
+    b"\x00\x00\x01\xba": "mpeg-ps",
+}
+_OTHER_MAGIC = {
+    b"PK\x03\x04": "zip",
+    b"PK\x05\x06": "zip",
+    b"%PDF": "pdf",
+    b"\x1f\x8b": "gzip",
+    b"\x7fELF": "executable",
+    b"MZ": "executable",
+    b"#!": "script",
+    b"7z\xbc\xaf": "7z",
+    b"Rar!": "rar",
+}
+
+
+def _by_magic(head: bytes, table: dict[bytes, str]) -> str | None:
+    return next((kind for magic, kind in table.items() if head.startswith(magic)), None)
+
+
 def _media_kind(head: bytes) -> str | None:
     if head[:4] in (b"RIFF", b"RF64") and head[8:12] in (b"WAVE", b"AVI "):
         return "wav" if head[8:12] == b"WAVE" else "avi"
     if head[4:8] in _MP4_BOXES:
         return "mp4"
-    simple = {
-        b"fLaC": "flac",
-        b"OggS": "ogg",
-        b"\x1aE\xdf\xa3": "matroska",
-        b"ID3": "mp3",
-        b"#!AMR": "amr",
-        b"0&\xb2u\x8ef\xcf\x11": "asf",
-        b".snd": "au",
-        b"FLV": "flv",
-        b"\x00\x00\x01\xba": "mpeg-ps",
-    }
-    for magic, kind in simple.items():
-        if head.startswith(magic):
-            return kind
+    if kind := _by_magic(head, _MEDIA_MAGIC):
+        return kind
     if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
         return "aiff"
     if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
@@ -56,20 +74,8 @@ def _other_kind(head: bytes) -> str:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<?xml", b"<svg")):
         return "html"
-    signatures = {
-        b"PK\x03\x04": "zip",
-        b"PK\x05\x06": "zip",
-        b"%PDF": "pdf",
-        b"\x1f\x8b": "gzip",
-        b"\x7fELF": "executable",
-        b"MZ": "executable",
-        b"#!": "script",
-        b"7z\xbc\xaf": "7z",
-        b"Rar!": "rar",
-    }
-    for magic, kind in signatures.items():
-        if head.startswith(magic):
-            return kind
+    if kind := _by_magic(head, _OTHER_MAGIC):
+        return kind
     if text.startswith(b"<"):
         return "html"
     if head and all(32 <= b < 127 or b in (9, 10, 13) for b in head):
