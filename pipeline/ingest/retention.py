@@ -11,19 +11,17 @@ folder and its line in her metric history. Both write an audit entry for every r
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import KijkwijzerError
-from pipeline.fsutil import atomic_write_json
 from pipeline.ingest.audit import audit
 from pipeline.ingest.hashing import check_recording_id
 from pipeline.ingest.layout import DataRoot, RecordingPaths
 from pipeline.ingest.quarantine import item_id
 from pipeline.ingest.records import RecordingMeta, due_for_purge, load_meta, now_utc, save_meta
+from pipeline.intentions.store import forget_metrics
 from pipeline.settings import Settings
 
 _PURGED = "(purged)"
@@ -45,23 +43,6 @@ def _outbox_folders(root: DataRoot, recording_id: str) -> list[Path]:
     return sorted(p for p in root.outbox.glob(f"*/*_{recording_id}") if p.is_dir() and not p.is_symlink())
 
 
-def _forget_metrics(root: DataRoot, meta: RecordingMeta, settings: Settings) -> None:
-    """Drop the recording's record from the klantmanager's metric history, under its lock."""
-    from pipeline.intentions.store import MetricFile, klantmanager_dir
-
-    folder = klantmanager_dir(root.path, meta.consent.klantmanager, settings)
-    path = folder / "metrics.json"
-    if not path.is_file():
-        return
-    with open(folder / ".lock", "a", encoding="utf-8") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # the lock pipeline.intentions.store takes for its writes
-        stored = MetricFile.model_validate(json.loads(path.read_text(encoding="utf-8")))
-        kept = [record for record in stored.records if record.recording_id != meta.recording_id]
-        if len(kept) != len(stored.records):
-            stored.records = kept
-            atomic_write_json(path, stored.model_dump(mode="json"))
-
-
 def _quarantine_of(root: DataRoot, recording_id: str) -> list[Path]:
     found = []
     if root.quarantine.is_dir():
@@ -78,7 +59,8 @@ def forget(root: DataRoot, recording_id: str, settings: Settings, actor: str = "
     paths = root.recording(recording_id)
     removed: list[Path] = []
     if paths.meta.is_file():
-        _forget_metrics(root, load_meta(paths), settings)
+        meta = load_meta(paths)
+        forget_metrics(root.path, meta.consent.klantmanager, recording_id, settings)
     for folder in _outbox_folders(root, recording_id) + _quarantine_of(root, recording_id):
         shutil.rmtree(folder)
         removed.append(folder)
@@ -124,7 +106,7 @@ def purge(
         meta = load_meta(paths)
         if not due_for_purge(meta, today):
             continue
-        _forget_metrics(root, meta, settings)
+        forget_metrics(root.path, meta.consent.klantmanager, meta.recording_id, settings)
         for folder in _outbox_folders(root, meta.recording_id):
             shutil.rmtree(folder)
         if meta.consent.consent.research_use and paths.research.is_dir():

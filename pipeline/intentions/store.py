@@ -167,6 +167,22 @@ def record_metrics(
     return path
 
 
+def forget_metrics(root: Path, klantmanager: str, recording_id: str, settings: Settings) -> bool:
+    """Remove one recording's record (erasure); returns whether there was one."""
+    folder = klantmanager_dir(root, klantmanager, settings)
+    path = folder / "metrics.json"
+    if not path.is_file():
+        return False
+    with _locked(folder):
+        stored = _read(path, MetricFile, klantmanager)
+        kept = [r for r in stored.records if r.recording_id != recording_id]
+        if len(kept) == len(stored.records):
+            return False
+        stored.records = kept
+        atomic_write_json(path, stored.model_dump(mode="json"))
+    return True
+
+
 def load_history(
     root: Path,
     klantmanager: str,
