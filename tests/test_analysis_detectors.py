@@ -174,6 +174,20 @@ def test_summaries_by_cue_and_by_the_clients_own_words(settings: Settings) -> No
     assert "Je moet die rekeningen wel op tijd betalen." not in summaries  # instruction
 
 
+@pytest.mark.parametrize(
+    "heard",
+    [
+        "Dus als ik het goed begrijp, schaam je je voor de schulden.",
+        "Dus als ik hier goed begrijp, schaam je je voor de schulden.",  # ASR heard "je" as "hier"
+        "Als ik dat goed hoor, ben je bang voor de brieven.",
+    ],
+)
+def test_summary_opener_survives_small_transcription_errors(settings: Settings, heard: str) -> None:
+    """The cue names what is understood in several ways, and ASR often changes that one word."""
+    conv = build([(CL, ["Ik schaam me voor mijn schulden."]), (KM, [heard]), (CL, ["Ja, precies."])])
+    assert heard in {e.text for e in events(analyse(conv, settings), "summary")}
+
+
 def test_agenda_and_goal_in_the_opening_and_feedback_at_the_end(settings: Settings) -> None:
     conv = build(
         [

@@ -117,6 +117,7 @@ def test_form(context: AnalysisContext, text: str, form: str) -> None:
         ("Wat betekent die baan voor jou?", "feeling"),
         ("Zou je later in de zorg willen werken?", "feeling"),
         ("Hoe gaat het met je?", "feeling"),
+        ("Hoe is dat als er weer zo'n brief op de mat ligt?", "feeling"),  # how it is to live through
         ("Wanneer is de keuring?", "fact"),
         ("Heb je het loonstrookje bij je?", "fact"),
         ("Hoeveel schuld heb je bij de energieleverancier?", "fact"),
