@@ -75,6 +75,24 @@ def test_ground_truth_events_give_the_same_coverage(settings: Settings) -> None:
     assert sum(covered(m, fragments) for m in moments) / len(moments) >= 0.8
 
 
+def test_general_themes_get_a_fragment_even_on_a_tight_budget() -> None:
+    """Emotion, resistance and the feedback request (``must_show``) each get a fragment when
+    the conversation has them; without the rule a tight budget drops one (so it is not idle)."""
+    truth = load_truth()
+    conversation = conversation_from_truth(truth)
+    analysis = analysis_from_truth(truth, conversation)
+    general = {"emotion", "resistance", "feedback_request"}
+
+    def shown_types(must_show: str) -> set[str]:
+        environ = {"KIJKWIJZER_FRAGMENTS__MAX_SHARE": "0.3", "KIJKWIJZER_FRAGMENTS__MUST_SHOW": must_show}
+        fragments = select_fragments(analysis, conversation, load_settings(environ=environ))
+        ids = {event_id for fragment in fragments for event_id in fragment.event_ids}
+        return {event.type for event in analysis.events if event.id in ids}
+
+    assert general <= shown_types('["emotion", "resistance", "feedback_request"]')
+    assert not general <= shown_types("[]")
+
+
 def test_well_going_moments_are_recognised(settings: Settings) -> None:
     """An open feeling question with a long answer and a confirmed summary are moments that went well."""
     truth = load_truth()

@@ -10,7 +10,9 @@ How it works, in the order the code does it:
    selection (``length_penalty``), times ``theme_repeat_factor`` for every chosen
    fragment of the same theme, times ``time_repeat_factor`` for every chosen fragment in
    the same part of the conversation (``time_bins``), times ``positive_boost`` while
-   fewer than ``min_positive`` moments that went well are in. Per added second, because
+   fewer than ``min_positive`` moments that went well are in, times ``must_show_boost``
+   when it shows a kind from ``must_show`` (emotion, resistance, the feedback request)
+   that no chosen fragment shows yet. Per added second, because
    the time budget is what runs out: on the 5-minute sample this took coverage of the
    ground-truth moments from 11 to 12 of 13 compared with scoring whole windows.
 3. A window that overlaps (or nearly touches) a chosen fragment is merged with it when
@@ -49,8 +51,9 @@ MAX_REASON_MOMENTS = 3
 class _Timeline:
     """Moments as arrays, so "which moments does this window show" is one vectorised step."""
 
-    def __init__(self, moments: list[Moment]) -> None:
+    def __init__(self, moments: list[Moment], must_show: list[str]) -> None:
         self.moments = moments
+        self.must_show = set(must_show)
         self.starts = np.array([m.start for m in moments], dtype=float)
         self.ends = np.array([m.end for m in moments], dtype=float)
         self.weights = np.array([m.weight for m in moments], dtype=float)
@@ -62,6 +65,10 @@ class _Timeline:
         if window not in self._shown:
             self._shown[window] = shown_mask(window, self.starts, self.ends)
         return self._shown[window]
+
+    def must_show_kinds(self, shown: np.ndarray) -> set[str]:
+        """The must-show kinds among the moments in ``shown`` (a mask)."""
+        return {m.kind for m, on in zip(self.moments, shown, strict=True) if on and m.kind in self.must_show}
 
     def describe(self, window: Window, fallback_theme: str) -> tuple[str, bool]:
         """A window's dominant theme and whether it mainly shows something that went well; cached."""
@@ -171,6 +178,8 @@ class _Selection:
         gain /= (added / frag.min_length_s) ** frag.length_penalty
         if positive and sum(1 for _, good, _ in chosen if good) < frag.min_positive:
             gain *= frag.positive_boost
+        if self.timeline.must_show_kinds(shown) - self.timeline.must_show_kinds(covered):
+            gain *= frag.must_show_boost
         return gain
 
     def summary(self) -> list[tuple[str, bool, int]]:
@@ -226,12 +235,16 @@ def _greedy(selection: _Selection, pool: list[Window]) -> None:
         selection.place(pool.pop(best))
 
 
-def _value(selection: _Selection) -> tuple[float, int]:
-    """What a selection is worth: weight shown, plus a little per distinct theme; and its positives."""
+def _value(selection: _Selection) -> tuple[float, int, int]:
+    """What a selection is worth: weight shown, plus a little per distinct theme; its positives;
+    and how many must-show kinds it shows."""
     summary = selection.summary()
-    shown = float(selection.timeline.weights[selection.covered()].sum())
-    return shown + selection.frag.theme_bonus * len({theme for theme, _, _ in summary}), sum(
-        1 for _, good, _ in summary if good
+    covered = selection.covered()
+    shown = float(selection.timeline.weights[covered].sum())
+    return (
+        shown + selection.frag.theme_bonus * len({theme for theme, _, _ in summary}),
+        sum(1 for _, good, _ in summary if good),
+        len(selection.timeline.must_show_kinds(covered)),
     )
 
 
@@ -242,10 +255,11 @@ def _improve(selection: _Selection, pool: list[Window]) -> None:
     neighbouring fragments could be replaced by one that shows four; dropping and refilling
     the neighbourhood repairs that. Only windows near the dropped ones are tried, so this
     stays fast on long conversations. The number of moments that went well never drops
-    below what the greedy pass found (up to ``min_positive``).
+    below what the greedy pass found (up to ``min_positive``), nor does the number of
+    must-show kinds shown.
     """
     frag = selection.frag
-    best_value, best_positive = _value(selection)
+    best_value, best_positive, must_shown = _value(selection)
     needed_positive = min(best_positive, frag.min_positive)
     for _ in range(frag.improve_rounds):
         ordered = sorted(selection.windows, key=lambda window: window.start)
@@ -260,8 +274,8 @@ def _improve(selection: _Selection, pool: list[Window]) -> None:
             trial = _Selection(selection.timeline, selection.duration, frag)
             trial.windows = [window for window in selection.windows if window not in dropped]
             _greedy(trial, nearby)
-            value, positive = _value(trial)
-            if value > best_value + 1e-6 and positive >= needed_positive:
+            value, positive, shown_kinds = _value(trial)
+            if value > best_value + 1e-6 and positive >= needed_positive and shown_kinds >= must_shown:
                 selection.windows, best_value, improved = trial.windows, value, True
         if not improved:
             return
@@ -339,7 +353,7 @@ def select_fragments(analysis: Analysis, conversation: Conversation, settings: S
     if duration <= 0 or frag.max_share * duration < min(frag.min_length_s, duration):
         return []
     sentences = conversation.sentences()
-    timeline = _Timeline(find_moments(analysis, conversation, settings))
+    timeline = _Timeline(find_moments(analysis, conversation, settings), frag.must_show)
     selection = _Selection(timeline, duration, frag)
 
     pool = candidate_windows(timeline.moments, sentences, duration, frag)

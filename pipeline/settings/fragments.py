@@ -54,6 +54,10 @@ class FragmentSettings(Section):
     time_repeat_factor: float = Field(0.8, gt=0, le=1)
     min_positive: int = Field(1, ge=0)
     positive_boost: float = Field(2.0, ge=1)
+    # Kinds the sheet shows at least once when the conversation has them (the method's
+    # general themes), and the score factor that gets them in.
+    must_show: list[str] = Field(default_factory=list)
+    must_show_boost: float = Field(2.0, ge=1)
     length_penalty: float = Field(1.0, ge=0)  # gain / (length / min_length) ** this
     improve_rounds: int = Field(2, ge=0)  # swap passes after the greedy choice
     theme_bonus: float = Field(0.5, ge=0)  # value of each distinct theme when comparing selections
