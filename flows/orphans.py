@@ -11,8 +11,11 @@ alone: their processes cannot be checked from here.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+
+log = logging.getLogger(__name__)
 
 HOST_TAG = "kijkwijzer-host:"
 PID_TAG = "kijkwijzer-pid:"
@@ -42,7 +45,21 @@ def _owner_pid(tags: list[str]) -> int | None:
 
 def mark_orphaned_runs_crashed() -> int:
     """Mark unfinished flow runs (and their task runs) of dead processes on this host as
-    Crashed; returns how many flow runs were marked. Needs an active Prefect API."""
+    Crashed; returns how many flow runs were marked. Needs an active Prefect API.
+
+    Tidying the UI must never stop a command from doing its work, so an API that refuses
+    is logged and skipped.
+    """
+    import httpx
+
+    try:
+        return _mark_orphans()
+    except httpx.HTTPError as exc:  # includes Prefect's PrefectHTTPStatusError
+        log.warning("could not mark the flow runs of killed commands as crashed: %s", exc)
+        return 0
+
+
+def _mark_orphans() -> int:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
         FlowRunFilter,
