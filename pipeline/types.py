@@ -171,8 +171,8 @@ class Conversation(_Model):
 
 # --- analysis ------------------------------------------------------------------------
 
-EventType = Literal[
-    "question",
+# Events found on single sentences (a labelled sentence carries each as a yes/no label).
+SentenceTheme = Literal[
     "summary",
     "agenda",
     "goal",
@@ -180,11 +180,9 @@ EventType = Literal[
     "feedback_request",
     "emotion",
     "resistance",
-    "monologue",
-    "ping_pong",
-    "interruption",
     "advice",
 ]
+EventType = Literal["question", SentenceTheme, "monologue", "ping_pong", "interruption"]
 
 
 class Event(_Model):

@@ -15,21 +15,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
-from pipeline.types import Conversation, Sentence, Speaker, Turn
+from pipeline.types import Conversation, Sentence, SentenceTheme, Speaker, Turn
 
 # Sentence labels that each stand for the event type of the same name.
-THEME_LABELS = (
-    "summary",
-    "agenda",
-    "goal",
-    "metacommunication",
-    "feedback_request",
-    "emotion",
-    "resistance",
-    "advice",
-)
+THEME_LABELS: tuple[str, ...] = get_args(SentenceTheme)
 # Every yes/no label on a labelled sentence; ``form`` and ``focus`` are the other two.
 BOOL_LABELS = ("question", "stacked", "self_answered", *THEME_LABELS)
 
