@@ -22,7 +22,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.analysis import analyse  # noqa: E402
-from pipeline.analysis.labelled import BOOL_LABELS, LabelledConversation, load_labelled_dir  # noqa: E402
+from pipeline.analysis.labelled import (  # noqa: E402
+    BOOL_LABELS,
+    LabelledConversation,
+    load_labelled_dir,
+    load_topic_labels,
+)
 from pipeline.settings import Settings, load_settings  # noqa: E402
 from pipeline.types import Analysis  # noqa: E402
 
@@ -107,12 +112,26 @@ class Report:
         return self.form_correct / self.form_total if self.form_total else 1.0
 
 
-def evaluate(items: list[LabelledConversation], settings: Settings) -> Report:
-    """Score the analysis on labelled conversations."""
+def _score_topics(score: Score, item: LabelledConversation, analysis: Analysis, gold: set[int]) -> None:
+    """Per turn: labelled as a topic introduction, and reported as one (same turn only)."""
+    found = {entry["turn_index"] for entry in analysis.metrics["topics"]["introductions"]}
+    for turn in item.conversation.turns:
+        where = f"{item.name}@turn{turn.index} {turn.role[:2]}"
+        score.add(turn.index in gold, turn.index in found, where, turn.text[:120])
+
+
+def evaluate(
+    items: list[LabelledConversation], settings: Settings, topics: dict[str, set[int]] | None = None
+) -> Report:
+    """Score the analysis on labelled conversations (and topic introductions, when labelled)."""
     scores = {name: Score() for name in (*BOOL_LABELS, "focus=feeling", "focus=fact")}
+    if topics:
+        scores["topic_introduction"] = Score()
     form_correct = form_total = 0
     for item in items:
         analysis = analyse(item.conversation, settings)
+        if topics:
+            _score_topics(scores["topic_introduction"], item, analysis, topics.get(item.name, set()))
         predicted = predicted_labels(analysis, len(item.labels))
         sentences = item.conversation.sentences()
         for sentence, gold, pred in zip(sentences, item.labels, predicted, strict=True):
@@ -170,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         items = [i for i in items if i.name in args.only.split(",")]
     if args.exclude:
         items = [i for i in items if i.name not in args.exclude.split(",")]
-    report = evaluate(items, load_settings(environ={}))
+    report = evaluate(items, load_settings(environ={}), load_topic_labels(args.directory))
     print(f"{len(items)} conversations, {sum(len(i.labels) for i in items)} sentences\n")
     print(markdown_table(report))
     if args.errors:

@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from analysis_quality import DEV_DIR, Report, evaluate  # noqa: E402
 
-from pipeline.analysis.labelled import load_labelled_dir  # noqa: E402
+from pipeline.analysis.labelled import load_labelled_dir, load_topic_labels  # noqa: E402
 from pipeline.settings import load_settings  # noqa: E402
 
 FLOORS = {
@@ -33,13 +33,14 @@ FLOORS = {
     "emotion": 0.80,
     "resistance": 0.72,
     "advice": 0.71,
+    "topic_introduction": 0.55,
 }
 FORM_ACCURACY_FLOOR = 0.96
 
 
 @pytest.fixture(scope="module")
 def report() -> Report:
-    return evaluate(load_labelled_dir(DEV_DIR), load_settings(environ={}))
+    return evaluate(load_labelled_dir(DEV_DIR), load_settings(environ={}), load_topic_labels(DEV_DIR))
 
 
 @pytest.mark.parametrize("detector", sorted(FLOORS))

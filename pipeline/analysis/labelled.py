@@ -91,3 +91,12 @@ def load_labelled(path: Path) -> LabelledConversation:
 def load_labelled_dir(directory: Path) -> list[LabelledConversation]:
     """Every ``conv_*.json`` in ``directory``, sorted by name."""
     return [load_labelled(path) for path in sorted(Path(directory).glob("conv_*.json"))]
+
+
+def load_topic_labels(directory: Path) -> dict[str, set[int]]:
+    """Turns labelled as topic introductions per conversation (``topics.json``; empty if absent)."""
+    path = Path(directory) / "topics.json"
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))["conversations"]
+    return {name: {item["turn"] for item in items} for name, items in data.items()}

@@ -21,7 +21,8 @@ from pipeline.analysis.self_answered import SelfAnswer, self_answer
 from pipeline.analysis.sentences import ensure_sentences
 from pipeline.analysis.stacked import stacked_questions
 from pipeline.analysis.summaries import Summary, detect_summary, others_lemmas_before
-from pipeline.analysis.turn_taking import turn_taking_metrics
+from pipeline.analysis.topics import topic_introductions, topic_metrics
+from pipeline.analysis.turn_taking import ROLES, turn_taking_metrics
 from pipeline.analysis.wait_time import Wait, wait_after
 from pipeline.settings import Settings
 from pipeline.types import Analysis, Conversation, Event, EventType
@@ -324,6 +325,8 @@ def analyse(conversation: Conversation, settings: Settings) -> Analysis:
         conversation, views, found, {"monologue": monologue_spans, "ping_pong": chain_spans}, context
     )
     metrics = conversation_metrics(conversation, events, turn_metrics, context)
+    topics = topic_introductions(turn_views(views, conversation.turns), context)
+    metrics["topics"] = topic_metrics(conversation, topics, ROLES)
     metrics["analysis"] = {
         "nlp": context.nlp.name,
         "sentences": len(views),

@@ -103,6 +103,15 @@ class ThemeSettings(Section):
     advice_at_length_sentences: int = Field(3, ge=1)
 
 
+class TopicSettings(Section):
+    """Who introduces topics (pipeline/analysis/topics.py)."""
+
+    window_turns: int = Field(4, ge=1)  # subject words of these last turns are not new
+    min_new_words: int = Field(2, ge=1)  # after a closing "Goed.": new subject words needed
+    max_overlap: float = Field(0.25, ge=0, le=1)  # ... and the share it may share with those turns
+    closure_roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager"])
+
+
 class AnalysisSettings(Section):
     """Configuration of the analysis stage (pipeline/analysis)."""
 
@@ -122,3 +131,4 @@ class AnalysisSettings(Section):
     summaries: SummarySettings = SummarySettings()
     turn_taking: TurnTakingSettings = TurnTakingSettings()
     themes: ThemeSettings = ThemeSettings()
+    topics: TopicSettings = TopicSettings()
