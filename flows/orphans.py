@@ -15,6 +15,8 @@ import logging
 import os
 import socket
 
+from flows.runtime import process_alive
+
 log = logging.getLogger(__name__)
 
 HOST_TAG = "kijkwijzer-host:"
@@ -24,16 +26,6 @@ PID_TAG = "kijkwijzer-pid:"
 def owner_tags() -> tuple[str, str]:
     """The tags that name this process as the owner of the flow runs it starts."""
     return f"{HOST_TAG}{socket.gethostname()}", f"{PID_TAG}{os.getpid()}"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
 
 
 def _owner_pid(tags: list[str]) -> int | None:
@@ -84,7 +76,7 @@ def _mark_orphans() -> int:
         )
         for run in runs:
             pid = _owner_pid(run.tags)
-            if pid is None or _alive(pid):
+            if pid is None or process_alive(pid):
                 continue
             message = f"process {pid} ended without reporting (killed?); a later run redoes the work"
             tasks = client.read_task_runs(

@@ -72,16 +72,25 @@ def write_server_info(url: str, pid: int, mode: str) -> None:
     atomic_write_json(_home() / _INFO_FILE, {"url": url, "pid": pid, "mode": mode})
 
 
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists on this machine (someone else's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def read_server_info(home: Path) -> dict | None:
     """The announced server of ``home``, if its process is still alive."""
     try:
         info = json.loads((home / _INFO_FILE).read_text(encoding="utf-8"))
-        os.kill(int(info["pid"]), 0)
-    except (FileNotFoundError, ValueError, KeyError, TypeError, ProcessLookupError):
+        alive = process_alive(int(info["pid"]))
+    except (FileNotFoundError, ValueError, KeyError, TypeError):
         return None
-    except PermissionError:
-        pass  # alive, owned by someone else
-    return info
+    return info if alive else None
 
 
 def forget_server_info(pid: int) -> None:
