@@ -219,17 +219,7 @@ def test_tts_moments_match_labels_and_sentence_boundaries() -> None:
     ends = {s["end"] for _, s in sentences(TTS)}
     for m in data["moments"]:
         assert m["start"] in starts and m["end"] in ends, m
-    label_moments = {
-        "summary",
-        "agenda",
-        "goal",
-        "feedback_request",
-        "emotion",
-        "resistance",
-        "metacommunication",
-        "stacked",
-        "self_answered",
-    }
+    label_moments = MOMENT_TYPES - {"monologue", "ping_pong"}
     for _, s in sentences(TTS):
         for kind in label_moments:
             if s["labels"][kind]:

@@ -7,12 +7,16 @@ reflection-to-question ratio are about the klantmanager's questions.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from pipeline.analysis.context import AnalysisContext
 from pipeline.analysis.turn_taking import ROLES
 from pipeline.analysis.wait_time import wait_time_metrics
-from pipeline.types import Conversation, Event
+from pipeline.types import Conversation, Event, SentenceTheme
+
+# Themes reported alike (count, times, in opening or closing); summaries and advice have
+# richer entries of their own.
+COUNTED_THEMES = tuple(kind for kind in get_args(SentenceTheme) if kind not in ("summary", "advice"))
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -78,17 +82,7 @@ def conversation_metrics(
         if km_questions
         else None,
         "themes": {
-            **{
-                kind: _theme(events, kind)
-                for kind in (
-                    "agenda",
-                    "goal",
-                    "metacommunication",
-                    "feedback_request",
-                    "emotion",
-                    "resistance",
-                )
-            },
+            **{kind: _theme(events, kind) for kind in COUNTED_THEMES},
             "advice": {
                 "count": len(advice),
                 "at_length": sum(1 for e in advice if e.details.get("at_length")),
