@@ -77,9 +77,13 @@ def _clip(text: str) -> str:
     return text if len(text) <= MAX_SPAN_TEXT else text[: MAX_SPAN_TEXT - 1].rstrip() + "…"
 
 
-def _detect(conversation: Conversation, views: list[SentenceView], context: AnalysisContext) -> Findings:
+def _detect(
+    conversation: Conversation,
+    views: list[SentenceView],
+    grouped: list[list[SentenceView]],
+    context: AnalysisContext,
+) -> Findings:
     found = Findings()
-    grouped = turn_views(views, conversation.turns)
     for view in views:
         cue = detect_question(view, context)
         if cue is not None:
@@ -317,7 +321,8 @@ def analyse(conversation: Conversation, settings: Settings) -> Analysis:
     context = AnalysisContext.from_settings(settings)
     conversation = ensure_sentences(conversation, context.nlp)
     views = build_views(conversation, context)
-    found = _detect(conversation, views, context)
+    grouped = turn_views(views, conversation.turns)
+    found = _detect(conversation, views, grouped, context)
     turn_metrics, monologue_spans, chain_spans = turn_taking_metrics(
         conversation, context.settings.turn_taking
     )
@@ -325,7 +330,7 @@ def analyse(conversation: Conversation, settings: Settings) -> Analysis:
         conversation, views, found, {"monologue": monologue_spans, "ping_pong": chain_spans}, context
     )
     metrics = conversation_metrics(conversation, events, turn_metrics, context)
-    topics = topic_introductions(turn_views(views, conversation.turns), context)
+    topics = topic_introductions(grouped, context)
     metrics["topics"] = topic_metrics(conversation, topics, ROLES)
     metrics["analysis"] = {
         "nlp": context.nlp.name,

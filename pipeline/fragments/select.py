@@ -53,7 +53,8 @@ class _Timeline:
 
     def __init__(self, moments: list[Moment], must_show: list[str]) -> None:
         self.moments = moments
-        self.must_show = set(must_show)
+        self.kinds = np.array([m.kind for m in moments], dtype=object)
+        self.must = np.isin(self.kinds, list(must_show))
         self.starts = np.array([m.start for m in moments], dtype=float)
         self.ends = np.array([m.end for m in moments], dtype=float)
         self.weights = np.array([m.weight for m in moments], dtype=float)
@@ -68,7 +69,7 @@ class _Timeline:
 
     def must_show_kinds(self, shown: np.ndarray) -> set[str]:
         """The must-show kinds among the moments in ``shown`` (a mask)."""
-        return {m.kind for m, on in zip(self.moments, shown, strict=True) if on and m.kind in self.must_show}
+        return set(self.kinds[shown & self.must].tolist())
 
     def describe(self, window: Window, fallback_theme: str) -> tuple[str, bool]:
         """A window's dominant theme and whether it mainly shows something that went well; cached."""
