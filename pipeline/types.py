@@ -12,6 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Role = Literal["klantmanager", "client", "other"]
+# The focus of a question (annotation guide): the client's experience, checkable facts, or neither.
+QuestionFocus = Literal["feeling", "fact", "other"]
 
 
 class _Model(BaseModel):
@@ -195,7 +197,7 @@ class Event(_Model):
     end: float
     text: str = ""
     form: Literal["open", "closed"] | None = None
-    focus: Literal["feeling", "fact"] | None = None
+    focus: QuestionFocus | None = None
     stacked: bool | None = None
     self_answered: bool | None = None
     answer_latency_s: float | None = None
