@@ -56,7 +56,7 @@ TUNE_SETS = ("tune", "tune_guide", "dev", "sample")
 
 
 def load_set(name: str) -> list[LabelledConversation]:
-    """One named set: ``tune`` (guide tune part + the dev set), ``tune_guide``, ``dev``, ``test``, ``sample``."""
+    """A named set: ``tune`` (guide tune part + dev set), ``tune_guide``, ``dev``, ``test``, ``sample``."""
     split = load_split(SPLIT_FILE, CONVERSATIONS_DIR, DEV_DIR)
     paths = {
         "test": split.test,
@@ -68,9 +68,7 @@ def load_set(name: str) -> list[LabelledConversation]:
     return load_items(paths)
 
 
-def reports(
-    sets: list[str], variants: list[str], settings: Settings
-) -> dict[tuple[str, str], TurnReport]:
+def reports(sets: list[str], variants: list[str], settings: Settings) -> dict[tuple[str, str], TurnReport]:
     """Score every set in every variant."""
     out = {}
     for set_name in sets:
@@ -109,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings(environ={})
     sets, variants = args.sets.split(","), args.variants.split(",")
     if args.cue_report:
-        from cue_report import cue_report  # noqa: PLC0415 (bench-only helper)
+        from cue_report import cue_report
 
         print(cue_report(load_set("tune") + load_set("sample"), settings))
         return 0

@@ -201,6 +201,8 @@ def score_items(
 
 def summary_row(report: TurnReport) -> dict[str, Any]:
     """The headline figures of a report: F1 per label plus open/closed accuracy."""
-    row: dict[str, Any] = {label: round(score.f1, 3) for label, score in report.scores.items() if label != "form"}
+    row: dict[str, Any] = {
+        label: round(score.f1, 3) for label, score in report.scores.items() if label != "form"
+    }
     row["open/closed acc"] = round(report.form_accuracy, 3)
     return row

@@ -33,9 +33,10 @@ BOOL_LABELS = ("question", "stacked", "self_answered", *THEME_LABELS)
 # The annotation guide's turn labels, with the role whose turns carry them.
 TURN_LABELS: dict[str, Role] = {
     **dict.fromkeys(
-        ("q", "open", "closed", "bel", "feit", "self", "stack", "summ", "agenda", "goal", "meta", "fb", "advice"),
+        ("q", "open", "closed", "bel", "feit", "self", "stack"),
         "klantmanager",
     ),
+    **dict.fromkeys(("summ", "agenda", "goal", "meta", "fb", "advice"), "klantmanager"),
     "emotion": "client",
     "resistance": "client",
 }
