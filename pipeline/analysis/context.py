@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline.analysis.learned.linear import AnalysisModel, load_model
 from pipeline.nlp import DutchNlp, Token, get_nlp
 from pipeline.nlp.lexicon import Lexicon, load_lexicon
 from pipeline.nlp.patterns import token_string
@@ -21,11 +22,12 @@ PUNCT_TOKENS = {",", ":", ";"}
 
 @dataclass(frozen=True)
 class AnalysisContext:
-    """Settings, lexicon and NLP pipeline shared by the detectors."""
+    """Settings, lexicon, NLP pipeline and learned model shared by the detectors."""
 
     settings: AnalysisSettings
     lexicon: Lexicon
     nlp: DutchNlp
+    model: AnalysisModel | None = None  # the learned decisions; None runs the rules alone
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AnalysisContext:
@@ -33,7 +35,9 @@ class AnalysisContext:
         section = settings.analysis
         nlp = get_nlp(section.spacy_model, settings.resolve(section.lexicons.verbs))
         lexicon = load_lexicon(settings.resolve(section.lexicons.analysis))
-        return cls(section, lexicon, nlp)
+        learned = section.learned
+        model = load_model(settings.resolve(learned.model)) if learned.enabled else None
+        return cls(section, lexicon, nlp, model)
 
     def words(self, key: str) -> frozenset[str]:
         """Shorthand for ``lexicon.words``."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.analysis.advice import detect_advice
@@ -10,20 +9,23 @@ from pipeline.analysis.agenda import agenda_follow_ups, agenda_transitions, dete
 from pipeline.analysis.context import PUNCT_TOKENS, AnalysisContext, SentenceView, build_views, turn_views
 from pipeline.analysis.emotion import detect_emotion
 from pipeline.analysis.feedback_request import detect_feedback_request, feedback_follow_ups
+from pipeline.analysis.findings import Findings
 from pipeline.analysis.goal import detect_goal
+from pipeline.analysis.learned.decide import revise
+from pipeline.analysis.learned.units import build_units
 from pipeline.analysis.metacommunication import detect_metacommunication
 from pipeline.analysis.metrics import conversation_metrics
 from pipeline.analysis.question_focus import inherit_focus, question_focus
 from pipeline.analysis.question_form import question_form
-from pipeline.analysis.questions import QuestionCue, detect_question
+from pipeline.analysis.questions import detect_question
 from pipeline.analysis.resistance import detect_resistance
-from pipeline.analysis.self_answered import SelfAnswer, self_answer
+from pipeline.analysis.self_answered import self_answer
 from pipeline.analysis.sentences import ensure_sentences
 from pipeline.analysis.stacked import stacked_questions
-from pipeline.analysis.summaries import Summary, detect_summary, others_lemmas_before
+from pipeline.analysis.summaries import detect_summary, others_lemmas_before
 from pipeline.analysis.topics import topic_introductions, topic_metrics
 from pipeline.analysis.turn_taking import ROLES, turn_taking_metrics
-from pipeline.analysis.wait_time import Wait, wait_after
+from pipeline.analysis.wait_time import wait_after
 from pipeline.settings import Settings
 from pipeline.types import Analysis, Conversation, Event, EventType
 
@@ -53,21 +55,6 @@ SENTENCE_THEMES = (
 MAX_SPAN_TEXT = 300
 
 
-@dataclass
-class Findings:
-    """Everything the sentence-level detectors found, keyed by sentence position."""
-
-    questions: dict[int, QuestionCue] = field(default_factory=dict)
-    forms: dict[int, str] = field(default_factory=dict)
-    focus: dict[int, str | None] = field(default_factory=dict)
-    stacked: set[int] = field(default_factory=set)
-    self_answers: dict[int, SelfAnswer] = field(default_factory=dict)
-    waits: dict[int, Wait] = field(default_factory=dict)
-    summaries: dict[int, Summary] = field(default_factory=dict)
-    themes: dict[str, dict[int, str]] = field(default_factory=dict)
-    advice: dict[int, str] = field(default_factory=dict)
-
-
 def _is_backchannel_turn(views: list[SentenceView], context: AnalysisContext) -> bool:
     sounds = context.words("words.backchannels")
     return all(tok.lower in sounds for view in views for tok in view.tokens if tok.lower not in PUNCT_TOKENS)
@@ -93,18 +80,13 @@ def _detect(
     positions = set(found.questions)
     found.stacked = stacked_questions(conversation.turns, grouped, positions, context)
 
-    backchannel = [_is_backchannel_turn(turn_group, context) for turn_group in grouped]
-    for turn_position, turn_group in enumerate(grouped):
+    for turn_group in grouped:
         in_turn = [view for view in turn_group if view.position in positions]
         for view in in_turn:
             following = [v for v in turn_group if v.position > view.position]
             answer = self_answer(view, found.questions[view.position], following, found.questions, context)
             if answer is not None:
                 found.self_answers[view.position] = answer
-        if in_turn and in_turn[-1].position not in found.self_answers:
-            found.waits[in_turn[-1].position] = wait_after(
-                conversation.turns, turn_position, backchannel, context.settings.turn_taking
-            )
     suggestions = {
         answer.answer_position: question
         for question, answer in found.self_answers.items()
@@ -147,6 +129,32 @@ def _detect(
         if position in found.focus:
             found.focus[position] = "feeling"  # feedback on the conversation asks for experience
     return found
+
+
+def _waits(
+    conversation: Conversation, grouped: list[list[SentenceView]], found: Findings, context: AnalysisContext
+) -> None:
+    """The wait after the last question of each turn that its speaker did not answer herself."""
+    backchannel = [_is_backchannel_turn(turn_group, context) for turn_group in grouped]
+    for turn_position, turn_group in enumerate(grouped):
+        in_turn = [view for view in turn_group if view.position in found.questions]
+        if in_turn and in_turn[-1].position not in found.self_answers:
+            found.waits[in_turn[-1].position] = wait_after(
+                conversation.turns, turn_position, backchannel, context.settings.turn_taking
+            )
+
+
+def rule_findings(
+    conversation: Conversation, context: AnalysisContext
+) -> tuple[Conversation, list[SentenceView], list[list[SentenceView]], Findings]:
+    """The conversation with sentences, its views, and what the rule detectors found.
+
+    Training the learned decisions starts from exactly this, as the analysis does.
+    """
+    conversation = ensure_sentences(conversation, context.nlp)
+    views = build_views(conversation, context)
+    grouped = turn_views(views, conversation.turns)
+    return conversation, views, grouped, _detect(conversation, views, grouped, context)
 
 
 def _sentence_event(view: SentenceView, kind: EventType, details: dict[str, Any], **fields: Any) -> Event:
@@ -319,10 +327,11 @@ def _advice_events(
 def analyse(conversation: Conversation, settings: Settings) -> Analysis:
     """Run every detector over ``conversation`` and return events and metrics."""
     context = AnalysisContext.from_settings(settings)
-    conversation = ensure_sentences(conversation, context.nlp)
-    views = build_views(conversation, context)
-    grouped = turn_views(views, conversation.turns)
-    found = _detect(conversation, views, grouped, context)
+    conversation, views, grouped, found = rule_findings(conversation, context)
+    if context.model is not None:
+        units = build_units(conversation, views, grouped, found, context)
+        revise(found, conversation, views, grouped, units, context.model, context)
+    _waits(conversation, grouped, found, context)
     turn_metrics, monologue_spans, chain_spans = turn_taking_metrics(
         conversation, context.settings.turn_taking
     )

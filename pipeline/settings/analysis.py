@@ -112,6 +112,16 @@ class TopicSettings(Section):
     closure_roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager"])
 
 
+class LearnedSettings(Section):
+    """The learned decisions over the rules' features (pipeline/analysis/learned).
+
+    ``enabled: false`` runs the rules alone (for comparison; the shipped model is the default).
+    """
+
+    enabled: bool = True
+    model: Path = Path("models/analysis/kijkwijzer_analysis.json.gz")
+
+
 class AnalysisSettings(Section):
     """Configuration of the analysis stage (pipeline/analysis)."""
 
@@ -132,3 +142,4 @@ class AnalysisSettings(Section):
     turn_taking: TurnTakingSettings = TurnTakingSettings()
     themes: ThemeSettings = ThemeSettings()
     topics: TopicSettings = TopicSettings()
+    learned: LearnedSettings = LearnedSettings()

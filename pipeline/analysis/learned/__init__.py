@@ -1,0 +1,1 @@
+"""Learned decisions over the rules' features: features, units, the linear models, revision."""

@@ -1,0 +1,143 @@
+"""Revise the rules' findings with the learned decisions, keeping each decision explainable.
+
+Where lexical semantics decides (annotation guide: focus, self-answered, summary, the
+themes, emotion, resistance, advice), a word list cannot hold all the ways Dutch says it, so
+a linear model over the rules' own output plus words, character n-grams and context makes
+the call:
+
+- **questions without "?"**: the model decides from word order and words (a "?" stays the
+  rules' call, which is reliable on written and Whisper text);
+- **focus** of every question: feeling, fact or other;
+- **self-answered**: whether the next sentence of the turn answers the question;
+- **themes**, per turn (the guide labels turns): when the model says yes and no rule found
+  the sentence, the event goes on the sentence the model scores highest; when it says no,
+  the rules' events in that turn are dropped.
+
+Every event the model adds or decides names the features that weighed most (``cue`` or
+``evidence``), so the sheet's reason for a moment stays readable.
+"""
+
+from __future__ import annotations
+
+from pipeline.analysis.context import AnalysisContext, SentenceView
+from pipeline.analysis.findings import Findings
+from pipeline.analysis.learned.linear import AnalysisModel, Decision
+from pipeline.analysis.learned.units import THEMES, Units
+from pipeline.analysis.question_form import question_form
+from pipeline.analysis.questions import QuestionCue
+from pipeline.analysis.self_answered import SelfAnswer
+from pipeline.analysis.stacked import stacked_questions
+from pipeline.analysis.summaries import Summary
+from pipeline.types import Conversation
+
+MODEL_CUE = "model"
+
+
+def _reason(decision: Decision, features: dict[str, float], cls: str | None = None) -> str:
+    top = decision.explain(features, cls)
+    return f"{MODEL_CUE}: {', '.join(top)}" if top else MODEL_CUE
+
+
+def _new_cue(view: SentenceView, context: AnalysisContext) -> QuestionCue:
+    """The cue of a question found by the model: a wh-question when a question word leads."""
+    core = [tok.lower for tok in view.core_tokens]
+    if core and core[0] in context.words("words.question_words"):
+        return QuestionCue("wh", core[0])
+    return QuestionCue("yes_no")
+
+
+def _questions(
+    found: Findings, views: list[SentenceView], units: Units, model: AnalysisModel, context
+) -> None:
+    decision = model["question"]
+    roles = context.settings.self_answer.roles
+    for view in views:
+        if view.qmark or view.role not in roles or not view.words:
+            continue
+        yes = decision.positive(units.sentences[view.position])
+        if yes and view.position not in found.questions:
+            cue = _new_cue(view, context)
+            found.questions[view.position] = cue
+            found.forms[view.position] = question_form(view, cue, context)
+        elif not yes and view.position in found.questions:
+            for table in (found.questions, found.forms, found.focus, found.self_answers, found.waits):
+                table.pop(view.position, None)  # type: ignore[attr-defined]
+
+
+def _focus(found: Findings, units: Units, model: AnalysisModel) -> None:
+    decision = model["focus"]
+    for position in found.questions:
+        found.focus[position] = decision.classify(units.sentences[position])[0]
+
+
+def _self_answers(
+    found: Findings, views: list[SentenceView], grouped: list[list[SentenceView]], units: Units, model
+) -> None:
+    decision = model["self_answered"]
+    for group in grouped:
+        for i, view in enumerate(group[:-1]):
+            if view.position not in found.questions:
+                continue
+            answer = group[i + 1]
+            features = units.sentences[view.position]
+            if not decision.positive(features):
+                found.self_answers.pop(view.position, None)
+            elif view.position not in found.self_answers:
+                pause = round(max(0.0, answer.sentence.start - view.sentence.end), 3)
+                found.self_answers[view.position] = SelfAnswer(
+                    answer.position, pause, 0, (_reason(decision, features),)
+                )
+
+
+def _theme_hits(found: Findings, name: str) -> dict[int, str]:
+    if name == "summary":
+        return {p: s.cue or "" for p, s in found.summaries.items()}
+    if name == "advice":
+        return found.advice
+    return found.themes[name]
+
+
+def _themes(
+    found: Findings,
+    conversation: Conversation,
+    grouped: list[list[SentenceView]],
+    units: Units,
+    model: AnalysisModel,
+) -> None:
+    for name, role in THEMES.items():
+        decision = model[name]
+        hits = _theme_hits(found, name)
+        for turn_position, group in enumerate(grouped):
+            if not group or conversation.turns[turn_position].role != role:
+                continue
+            features = units.turns[turn_position]
+            in_turn = [view.position for view in group if view.position in hits]
+            if not decision.positive(features):
+                for position in in_turn:
+                    hits.pop(position)
+                continue
+            if in_turn:
+                continue
+            best = max(group, key=lambda v: decision.probability(units.sentences[v.position]))
+            reason = _reason(decision, features)
+            if name == "summary":
+                found.summaries[best.position] = Summary(reason, (reason,), 0.0, ())
+            else:
+                hits[best.position] = reason
+
+
+def revise(
+    found: Findings,
+    conversation: Conversation,
+    views: list[SentenceView],
+    grouped: list[list[SentenceView]],
+    units: Units,
+    model: AnalysisModel,
+    context: AnalysisContext,
+) -> None:
+    """Apply every learned decision to ``found`` (in place)."""
+    _questions(found, views, units, model, context)
+    found.stacked = stacked_questions(conversation.turns, grouped, set(found.questions), context)
+    _focus(found, units, model)
+    _self_answers(found, views, grouped, units, model)
+    _themes(found, conversation, grouped, units, model)

@@ -1,0 +1,123 @@
+"""The units the learned decisions judge, with their features, built from the rules' findings.
+
+- every sentence (question or not, focus, self-answered): its words, its place, the next
+  sentence of the turn, the client's previous turn, and what the rules said about it;
+- every turn (the themes, which the annotation guide labels per turn): its sentences'
+  features pooled, plus the same context.
+
+Training (``models/analysis/train.py``) builds exactly these from the labelled
+conversations, so the model sees at run time what it was trained on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.analysis.context import AnalysisContext, SentenceView
+from pipeline.analysis.findings import Findings
+from pipeline.analysis.learned.features import Features, merge, pooled, sentence_context, text_features
+from pipeline.types import Conversation
+
+# Turn-level theme decisions: finding name -> role whose turns it judges.
+THEMES = {
+    "summary": "klantmanager",
+    "agenda": "klantmanager",
+    "goal": "klantmanager",
+    "metacommunication": "klantmanager",
+    "feedback_request": "klantmanager",
+    "advice": "klantmanager",
+    "emotion": "client",
+    "resistance": "client",
+}
+SENTENCE_DECISIONS = ("question", "focus", "self_answered")
+
+
+def rule_features(position: int, found: Findings) -> Features:
+    """What the rule detectors decided about one sentence, as features."""
+    out: Features = {}
+    cue = found.questions.get(position)
+    if cue is not None:
+        out[f"rule:q:{cue.kind}"] = 1.0
+        if cue.wh:
+            out[f"rule:wh:{cue.wh}"] = 1.0
+        out[f"rule:form:{found.forms.get(position)}"] = 1.0
+        out[f"rule:focus:{found.focus.get(position) or 'other'}"] = 1.0
+        if position in found.stacked:
+            out["rule:stacked"] = 1.0
+    answer = found.self_answers.get(position)
+    if answer is not None:
+        out["rule:self"] = 1.0
+        for name in answer.evidence:
+            out[f"rule:self:{name}"] = 1.0
+    summary = found.summaries.get(position)
+    if summary is not None:
+        out["rule:summary"] = 1.0
+        out["rule:summary:cue" if summary.cue else "rule:summary:evidence"] = 1.0
+    for name, hits in found.themes.items():
+        if position in hits:
+            out[f"rule:{name}"] = 1.0
+    advice = found.advice.get(position)
+    if advice is not None:
+        out["rule:advice"] = 1.0
+        out[f"rule:advice:{advice}"] = 1.0
+    return out
+
+
+@dataclass
+class Units:
+    """Features of every sentence (by position) and every turn (by turn position)."""
+
+    sentences: list[Features]
+    turns: list[Features]
+
+
+def _previous_other(
+    grouped: list[list[SentenceView]], turn_position: int, speaker: str
+) -> list[SentenceView]:
+    for position in range(turn_position - 1, -1, -1):
+        group = grouped[position]
+        if group and group[0].sentence.speaker != speaker:
+            return group
+    return []
+
+
+def build_units(
+    conversation: Conversation,
+    views: list[SentenceView],
+    grouped: list[list[SentenceView]],
+    found: Findings,
+    context: AnalysisContext,
+) -> Units:
+    """Features of every sentence and turn of the conversation."""
+    sentences: list[Features] = [{} for _ in views]
+    turns: list[Features] = []
+    duration = max(conversation.duration_s, 1e-6)
+    for turn_position, group in enumerate(grouped):
+        turn = conversation.turns[turn_position]
+        previous = _previous_other(grouped, turn_position, turn.speaker)
+        next_start = (
+            conversation.turns[turn_position + 1].start
+            if turn_position + 1 < len(conversation.turns)
+            else None
+        )
+        parts = []
+        for i, view in enumerate(group):
+            after = group[i + 1].sentence.start if i + 1 < len(group) else next_start
+            pause = None if after is None else max(0.0, after - view.sentence.end)
+            features = merge(
+                text_features(view),
+                sentence_context(view, group, previous, pause, context),
+                rule_features(view.position, found),
+            )
+            sentences[view.position] = features
+            parts.append(features)
+        turn_features = pooled(parts)
+        turn_features[f"turn:sentences:{min(len(group), 5)}"] = 1.0
+        turn_features[f"turn:questions:{min(sum(v.position in found.questions for v in group), 3)}"] = 1.0
+        share = turn.start / duration
+        if turn_position < 4:
+            turn_features["turn:opening"] = 1.0
+        if share > 0.85:
+            turn_features["turn:closing"] = 1.0
+        turns.append(turn_features)
+    return Units(sentences, turns)
