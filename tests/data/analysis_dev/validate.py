@@ -309,7 +309,9 @@ class Checker:
         for ti, turn in enumerate(turns):
             if not isinstance(turn, dict) or not isinstance(turn.get("sentences"), list):
                 continue
-            sents = [s for s in turn["sentences"] if isinstance(s, dict) and isinstance(s.get("labels"), dict)]
+            sents = [
+                s for s in turn["sentences"] if isinstance(s, dict) and isinstance(s.get("labels"), dict)
+            ]
             counted = 0
             for si, sent in enumerate(sents):
                 labels = sent["labels"]
@@ -319,7 +321,8 @@ class Checker:
                 after_summary = si > 0 and sents[si - 1]["labels"].get("summary") is True
                 if CHECK_TAG in tags:
                     if not after_summary:
-                        self.error(f"{name} turn {ti}", f"{CHECK_TAG!r} not right after a summary: {sent['text']!r}")
+                        msg = f"{CHECK_TAG!r} not right after a summary: {sent['text']!r}"
+                        self.error(f"{name} turn {ti}", msg)
                     continue
                 counted += 1
             want = counted >= 2
