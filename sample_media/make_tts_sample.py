@@ -205,7 +205,7 @@ SCRIPT: tuple[Turn, ...] = (
         ),
         q("Klopt dat?", "closed", "other"),
     ),
-    cl(s("Ja, precies.")),
+    cl(s("Ja, precies.", "emotion")),
     km(
         q("Zullen we de brieven de volgende keer samen openmaken?", "closed", "other", "advice"),
         s("Je hoeft dat niet alleen te doen, ik help je daarbij.", tags=("reassurance",)),
