@@ -148,12 +148,16 @@ def cl(*lines: Line, group: str | None = None) -> Turn:
     return Turn("client", lines, group)
 
 
-# The conversation. Fictional people; "Mark" is the client. The labels follow the decision
-# rules in tests/data/analysis_dev/README.md (the project's labelled dev set), so that
-# detectors are scored the same way on both: wish/preference questions have focus "feeling";
-# offers and proposals ("Zullen we...?", "Zal ik...?") and agenda questions have focus null;
-# "Klopt dat?" takes the focus of what it checks; an "Ik vraag dat, omdat..." explanation is
-# metacommunication; a recap of agreed actions is not a summary (tag action_recap).
+# The conversation. Fictional people; "Mark" is the client. The labels follow the annotation
+# guide (shared/annotation-guide.md), as the labelled dev set tests/data/analysis_dev does, so
+# that detectors are scored the same way on both: every question has a focus, "feeling",
+# "fact" or "other"; wish/preference questions and reactions to a proposal are "feeling";
+# offers, proposals ("Zullen we...?", "Zal ik...?"), agenda questions and checks ("Klopt
+# dat?") are "other"; an offer that puts a concrete solution on the table is also advice;
+# explaining how a scheme works in general is not advice; an "Ik vraag dat, omdat..."
+# explanation is metacommunication; a recap of agreed actions is not a summary (tag
+# action_recap) but is advice; a short confirmation of a feeling the klantmanager named is
+# emotion. See sample_media/README.md, "Relabelled to the annotation guide".
 SCRIPT: tuple[Turn, ...] = (
     km(
         s("Goedemorgen Mark, fijn dat je er bent."),
@@ -166,7 +170,7 @@ SCRIPT: tuple[Turn, ...] = (
             "en de cursus bij het werkcentrum.",
             "agenda",
         ),
-        q("Wat wil jij vandaag nog bespreken?", "open", None, "agenda"),
+        q("Wat wil jij vandaag nog bespreken?", "open", "other", "agenda"),
     ),
     cl(
         s("Goedemorgen."),
@@ -199,11 +203,11 @@ SCRIPT: tuple[Turn, ...] = (
             "en ben je bang voor wat er in die brieven staat.",
             "summary",
         ),
-        q("Klopt dat?", "closed", "feeling"),
+        q("Klopt dat?", "closed", "other"),
     ),
-    cl(s("Ja, precies.")),
+    cl(s("Ja, precies.", "emotion")),
     km(
-        q("Zullen we de brieven de volgende keer samen openmaken?", "closed", None),
+        q("Zullen we de brieven de volgende keer samen openmaken?", "closed", "other", "advice"),
         s("Je hoeft dat niet alleen te doen, ik help je daarbij.", tags=("reassurance",)),
     ),
     cl(s("Ja, dat is goed.")),
@@ -212,16 +216,10 @@ SCRIPT: tuple[Turn, ...] = (
             "Ik wil je iets vertellen over de hulp bij schulden van de gemeente.",
             "metacommunication",
         ),
-        s("Als je je aanmeldt, krijg je een vaste hulpverlener.", "advice"),
-        s(
-            "Die maakt eerst een overzicht van al je schulden, zodat je precies weet waar je staat.",
-            "advice",
-        ),
-        s("Daarna belt die persoon met iedereen aan wie je geld schuldig bent.", "advice"),
-        s(
-            "Vaak komt er dan een regeling, zodat je elke maand een klein bedrag betaalt.",
-            "advice",
-        ),
+        s("Als je je aanmeldt, krijg je een vaste hulpverlener."),
+        s("Die maakt eerst een overzicht van al je schulden, zodat je precies weet waar je staat."),
+        s("Daarna belt die persoon met iedereen aan wie je geld schuldig bent."),
+        s("Vaak komt er dan een regeling, zodat je elke maand een klein bedrag betaalt."),
         s("Mijn advies is om je deze week nog aan te melden.", "advice"),
         s(
             "Dat kan via de website, maar je kunt ook hier op het kantoor een afspraak maken.",
@@ -237,7 +235,7 @@ SCRIPT: tuple[Turn, ...] = (
             "advice",
             tags=("wh_statement",),
         ),
-        s("Veel mensen merken al na een paar weken dat ze beter slapen.", "advice"),
+        s("Veel mensen merken al na een paar weken dat ze beter slapen."),
     ),
     cl(
         s("Ja maar, dat heb ik twee jaar geleden ook al geprobeerd.", "resistance"),
@@ -284,8 +282,9 @@ SCRIPT: tuple[Turn, ...] = (
         q(
             "Zullen we even teruggaan naar jouw sollicitaties?",
             "closed",
-            None,
+            "other",
             "metacommunication",
+            "agenda",
         ),
     ),
     cl(s("Ja, sorry, dat is goed.")),
@@ -298,7 +297,7 @@ SCRIPT: tuple[Turn, ...] = (
         q("Wat houdt je tegen om te bellen?", "open", "feeling"),
         s("Je vindt bellen misschien gewoon spannend.", tags=("self_answer", "suggested_answer")),
     ),
-    cl(s("Ja, dat klopt wel.")),
+    cl(s("Ja, dat klopt wel.", "emotion")),
     km(
         s("Dan wil ik nu naar de cursus bij het werkcentrum.", "agenda"),
         s("Dat is een cursus van zes weken, twee ochtenden per week.", "advice"),
@@ -312,7 +311,7 @@ SCRIPT: tuple[Turn, ...] = (
     cl(s("Iemand die mij helpt met een brief schrijven, en met het zoeken naar werk.")),
     km(
         s("Dat kan, we hebben een begeleider die dat doet.", "advice"),
-        q("Zal ik een afspraak voor je maken?", "closed", None),
+        q("Zal ik een afspraak voor je maken?", "closed", "other", "advice"),
     ),
     cl(s("Ja, heel graag.")),
     km(
@@ -321,15 +320,16 @@ SCRIPT: tuple[Turn, ...] = (
     ),
     cl(s("Het geld kwam vijf dagen te laat, en toen kon ik mijn huur niet betalen.")),
     km(
-        s("Dat kwam door een storing bij de bank, en dat is nu opgelost.", "advice"),
+        s("Dat kwam door een storing bij de bank, en dat is nu opgelost."),
     ),
-    cl(s("Gelukkig.")),
+    cl(s("Gelukkig.", "emotion")),
     km(
         s(
             "Dus we spreken af dat jij je deze week aanmeldt, en dat ik een afspraak maak met de begeleider.",
+            "advice",
             tags=("action_recap",),
         ),
-        q("Klopt dat zo?", "closed", "fact"),
+        q("Klopt dat zo?", "closed", "other"),
     ),
     cl(s("Ja, dat klopt.")),
     km(q("Hoe was dit gesprek voor jou?", "open", "feeling", "feedback_request")),
@@ -773,13 +773,57 @@ def measure_wer(flac: Path, truth: dict[str, Any], per_turn: bool) -> float:
     return wer
 
 
+def placed_from_json(turns: tuple[Turn, ...], truth: dict[str, Any]) -> tuple[list[Placed], int]:
+    """Rebuild the timeline from a committed ground-truth JSON, without synthesising audio.
+
+    Used by ``--labels-only``: after a label change in SCRIPT, the JSON is rewritten with the new
+    labels and moments while every time stays exactly as in the committed audio. The texts and the
+    turn layout must not have changed, because the audio would no longer match them.
+    """
+    utts: list[dict[str, Any]] = truth["utterances"]
+    require(len(utts) == len(turns), "labels-only: number of turns changed; regenerate the audio")
+    placed: list[Placed] = []
+    for ti, (turn, utt) in enumerate(zip(turns, utts, strict=True)):
+        sents: list[dict[str, Any]] = utt["sentences"]
+        require(
+            utt["role"] == turn.speaker and len(sents) == len(turn.lines),
+            f"labels-only: turn {ti} changed shape; regenerate the audio",
+        )
+        for si, (line, sent) in enumerate(zip(turn.lines, sents, strict=True)):
+            require(line.text == sent["text"], f"labels-only: text changed in turn {ti}: {line.text!r}")
+            start, end = round(float(sent["start"]) * SR), round(float(sent["end"]) * SR)
+            placed.append(Placed(ti, si, line, start, end, np.zeros(0, dtype=np.float32)))
+    return placed, round(float(truth["duration_s"]) * SR)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Generate everything; optionally measure WER."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--out-dir", type=Path, default=HERE)
     parser.add_argument("--no-wer", action="store_true", help="skip the Whisper check")
     parser.add_argument("--per-turn", action="store_true", help="print WER per turn")
+    parser.add_argument(
+        "--labels-only",
+        action="store_true",
+        help="rewrite only the JSON labels and moments from SCRIPT, keeping the committed timeline "
+        "and audio (texts must be unchanged); needs no TTS",
+    )
     args = parser.parse_args(argv)
+
+    if args.labels_only:
+        turns = merge_same_speaker_turns(SCRIPT)
+        path = args.out_dir / f"{STEM}.json"
+        old = json.loads(path.read_text(encoding="utf-8"))
+        placed, total = placed_from_json(turns, old)
+        truth = ground_truth(turns, placed, total)
+        require(truth["duration_s"] == old["duration_s"], "labels-only: duration changed")
+        for u_new, u_old in zip(truth["utterances"], old["utterances"], strict=True):
+            for key in ("start", "end", "text"):
+                require(u_new[key] == u_old[key], f"labels-only: turn {key} changed")
+        check_script(turns, truth)
+        path.write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"rewrote labels and moments in {path} ({len(truth['moments'])} moments)")
+        return 0
 
     for tool in ("espeak-ng", "mbrola", "ffmpeg"):
         if shutil.which(tool) is None:

@@ -158,7 +158,7 @@ def test_tts_labels_complete_and_consistent() -> None:
             assert isinstance(labels[key], bool), (key, s["text"])
         if labels["question"]:
             assert labels["form"] in ("open", "closed")
-            assert labels["focus"] in ("feeling", "fact", None)
+            assert labels["focus"] in ("feeling", "fact", "other"), s["text"]
         else:
             assert labels["form"] is None and labels["focus"] is None
             assert not labels["stacked"] and not labels["self_answered"]

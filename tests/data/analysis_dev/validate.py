@@ -12,9 +12,13 @@ against the schema described in ``README.md``:
   last sentence's times, and a non-empty list of sentences;
 * each sentence has ``text``, ``start`` < ``end``, the full set of label keys with the right types,
   and optionally a list of string ``tags``;
-* label consistency: ``form`` is null iff ``question`` is false, ``focus`` is null for non-questions,
-  ``stacked`` only on questions and equal to the recomputed run rule, ``self_answered`` only on a
-  question that is followed in the same turn within 1.0 s, role-restricted labels on the right role;
+* label consistency (the annotation guide, ``/work/shared/annotation-guide.md``): ``form`` is null
+  iff ``question`` is false; every question has a ``focus`` (``feeling``, ``fact`` or ``other``),
+  null only with the tag ``focus_unclear``, and non-questions have none; ``stacked`` only on
+  questions and equal to the recomputed per-turn rule (two or more questions in one turn; a question
+  tagged ``check_question`` right after a summary does not count); ``self_answered`` only on a
+  question that is followed in the same turn within 1.0 s by a sentence that is not itself a
+  question; role-restricted labels on the right role;
 * times are monotonic: no sentence starts before the previous one ended.
 
 Exits with status 1 when any error is found. Stdlib only.
@@ -44,7 +48,11 @@ BOOL_LABELS = (
 )
 LABEL_KEYS = frozenset((*BOOL_LABELS, "form", "focus"))
 FORMS = ("open", "closed")
-FOCI = ("feeling", "fact")
+FOCI = ("feeling", "fact", "other")
+# Tag that allows a question to have focus null (genuinely unclear, see the guide).
+FOCUS_UNCLEAR_TAG = "focus_unclear"
+# A check question after a summary ("Dus je bent bang. Klopt dat?") does not make a turn stacked.
+CHECK_TAG = "check_question"
 # Labels that only make sense for some roles.
 NOT_FOR_KLANTMANAGER = ("emotion", "resistance")
 KLANTMANAGER_ONLY = ("summary", "advice")
@@ -60,6 +68,7 @@ HARD_NEGATIVE_TAGS = frozenset(
         "wh_statement",
         "reported_question",
         "particle_statement",
+        "rhetorical",
     }
 )
 # Tags on the sentence right after a question that is NOT a self-answer.
@@ -79,6 +88,8 @@ KNOWN_TAGS = (
             "elliptic_question",
             "rhetorical",
             "suggested_answer",
+            "suggested_answer_question",
+            "closing_tag",
             "self_answer",
             "own_answer_after_pause",
             "summary_no_cue",
@@ -87,6 +98,8 @@ KNOWN_TAGS = (
             "roleplay",
             "request",
             "non_dutch",
+            FOCUS_UNCLEAR_TAG,
+            CHECK_TAG,
         }
     )
 )
@@ -136,7 +149,6 @@ class Checker:
             return
         self.conversations += 1
         prev_end = 0.0
-        all_sentences: list[tuple[str, int, dict[str, Any]]] = []
         for ti, turn in enumerate(turns):
             where = f"{path.name} turn {ti}"
             if not isinstance(turn, dict):
@@ -166,7 +178,6 @@ class Checker:
                     if not 0.05 <= gap <= 0.6:
                         self.warn(swhere, f"within-turn gap {gap:.2f} s outside 0.1-0.5")
                 prev_end = sent["end"]
-                all_sentences.append((role, ti, sent))
             first, last = sentences[0], sentences[-1]
             for key, sent in (("start", first), ("end", last)):
                 value = turn.get(key)
@@ -175,7 +186,7 @@ class Checker:
                 elif abs(value - sent[key]) > TIME_EPS:
                     self.error(where, f"turn {key} {value} != sentence {key} {sent[key]}")
             self.check_self_answers(where, sentences)
-        self.check_stacked(path.name, all_sentences)
+        self.check_stacked(path.name, turns)
 
     def check_sentence(self, where: str, role: str, sent: Any) -> bool:
         """Check one sentence; return False when it is too broken to use further."""
@@ -212,6 +223,12 @@ class Checker:
             self.error(where, "form must be null iff question is false")
         if not is_q and labels["focus"] is not None:
             self.error(where, "focus set on a non-question")
+        raw_tags = sent.get("tags", [])
+        unclear = isinstance(raw_tags, list) and FOCUS_UNCLEAR_TAG in raw_tags
+        if is_q and labels["focus"] is None and not unclear:
+            self.error(where, f"question without a focus (null needs the tag {FOCUS_UNCLEAR_TAG!r})")
+        if unclear and (not is_q or labels["focus"] is not None):
+            self.error(where, f"tag {FOCUS_UNCLEAR_TAG!r} only on a question with focus null")
         if not is_q and labels["stacked"]:
             self.error(where, "stacked on a non-question")
         if not is_q and labels["self_answered"]:
@@ -276,32 +293,42 @@ class Checker:
             if gap >= SELF_ANSWER_MAX_GAP:
                 msg = f"self_answered but next sentence follows after {gap:.2f} s"
                 self.error(f"{where} sentence {si}", msg)
+            nxt = sentences[si + 1].get("labels") if isinstance(sentences[si + 1], dict) else None
+            if isinstance(nxt, dict) and nxt.get("question") is True:
+                msg = "self_answered but followed by another question (guide: stacked, not self-answered)"
+                self.error(f"{where} sentence {si}", msg)
 
-    def check_stacked(self, name: str, sentences: list[tuple[str, int, dict[str, Any]]]) -> None:
-        """Stacked must be true exactly on questions in a run of >= 2 questions by one role.
+    def check_stacked(self, name: str, turns: list[Any]) -> None:
+        """Stacked must be true exactly on the questions of a turn with two or more questions.
 
-        A run ends when a turn by another role starts; consecutive turns by the same role continue it.
+        This is the guide's rule ("two or more questions before the client can answer"), applied per
+        turn: a turn by another role, or a silence that starts a new turn of the same role, ends it.
+        A question tagged ``check_question`` that follows a summary in the same turn (a reflection
+        plus one check question) does not count.
         """
-        expected: dict[int, bool] = {}
-        run: list[int] = []
-        prev_role: str | None = None
-
-        def close_run() -> None:
-            for idx in run:
-                expected[idx] = len(run) >= 2
-            run.clear()
-
-        for idx, (role, _ti, sent) in enumerate(sentences):
-            if role != prev_role:
-                close_run()
-            prev_role = role
-            if sent["labels"]["question"]:
-                run.append(idx)
-        close_run()
-        for idx, (_role, ti, sent) in enumerate(sentences):
-            want = expected.get(idx, False)
-            if sent["labels"]["stacked"] != want:
-                self.error(f"{name} turn {ti}", f"stacked should be {want} for {sent['text']!r}")
+        for ti, turn in enumerate(turns):
+            if not isinstance(turn, dict) or not isinstance(turn.get("sentences"), list):
+                continue
+            sents = [
+                s for s in turn["sentences"] if isinstance(s, dict) and isinstance(s.get("labels"), dict)
+            ]
+            counted = 0
+            for si, sent in enumerate(sents):
+                labels = sent["labels"]
+                if not labels.get("question"):
+                    continue
+                tags = sent.get("tags", []) if isinstance(sent.get("tags"), list) else []
+                after_summary = si > 0 and sents[si - 1]["labels"].get("summary") is True
+                if CHECK_TAG in tags:
+                    if not after_summary:
+                        msg = f"{CHECK_TAG!r} not right after a summary: {sent['text']!r}"
+                        self.error(f"{name} turn {ti}", msg)
+                    continue
+                counted += 1
+            want = counted >= 2
+            for sent in sents:
+                if sent["labels"].get("question") and sent["labels"].get("stacked") != want:
+                    self.error(f"{name} turn {ti}", f"stacked should be {want} for {sent['text']!r}")
 
     def report(self) -> None:
         km_turns = self.turns["klantmanager"]
@@ -310,7 +337,15 @@ class Checker:
         print("sentences: " + ", ".join(f"{role}={self.sentences[role]}" for role in ROLES))
         print(f"klantmanager turns: {km_turns}")
         print("\nlabel counts (all roles | klantmanager / client / other):")
-        keys = [*BOOL_LABELS, "form=open", "form=closed", "focus=feeling", "focus=fact", "focus=None"]
+        keys = [
+            *BOOL_LABELS,
+            "form=open",
+            "form=closed",
+            "focus=feeling",
+            "focus=fact",
+            "focus=other",
+            "focus=None",
+        ]
         for key in keys:
             per_role = " / ".join(str(self.labels_by_role[role][key]) for role in ROLES)
             print(f"  {key:<20} {self.labels[key]:>5} | {per_role}")
