@@ -22,7 +22,7 @@ from typing import Any
 
 from pipeline.analysis.asr_noise import asr_like, without_question_marks
 from pipeline.analysis.labelled import THEME_OF_TURN_LABEL, TURN_LABELS, LabelledConversation, load_labelled
-from pipeline.types import Analysis, Conversation
+from pipeline.types import Analysis, Conversation, Event
 
 VARIANTS = ("written", "noq", "asr")
 ASR_NOISE_RATE = 0.1
@@ -99,26 +99,32 @@ def variant(item: LabelledConversation, name: str, seed: int = 0) -> LabelledCon
     )
 
 
+TYPE_TO_LABEL = {event_type: label for label, event_type in THEME_OF_TURN_LABEL.items()}
+
+
+def event_labels(event: Event) -> list[str]:
+    """The guide's turn labels that one event implies."""
+    if event.type == "question":
+        labels = ["q"]
+        if event.form:
+            labels.append(event.form)
+        labels += [label for label, focus in FOCUS_OF_LABEL.items() if event.focus == focus]
+        if event.self_answered:
+            labels.append("self")
+        if event.stacked:
+            labels.append("stack")
+        return labels
+    return [TYPE_TO_LABEL[event.type]] if event.type in TYPE_TO_LABEL else []
+
+
 def predicted_turn_labels(analysis: Analysis, conversation: Conversation) -> list[dict[str, int]]:
     """Per turn, the guide's labels as the analysis events imply them."""
     position = {turn.index: i for i, turn in enumerate(conversation.turns)}
     out: list[dict[str, int]] = [dict.fromkeys(TURN_LABELS, 0) for _ in conversation.turns]
-    type_to_label = {event_type: label for label, event_type in THEME_OF_TURN_LABEL.items()}
     for event in analysis.events:
-        if event.turn_index is None or event.turn_index not in position:
-            continue
-        row = out[position[event.turn_index]]
-        if event.type == "question":
-            row["q"] = 1
-            if event.form:
-                row[event.form] = 1
-            for label, focus in FOCUS_OF_LABEL.items():
-                if event.focus == focus:
-                    row[label] = 1
-            row["self"] |= int(bool(event.self_answered))
-            row["stack"] |= int(bool(event.stacked))
-        elif event.type in type_to_label:
-            row[type_to_label[event.type]] = 1
+        if event.turn_index in position:
+            for label in event_labels(event):
+                out[position[event.turn_index]][label] = 1
     return out
 
 
@@ -182,21 +188,26 @@ def score_items(
         conversation = item.conversation
         predicted = predicted_turn_labels(analyse_fn(conversation), conversation)
         for turn, gold, pred in zip(conversation.turns, item.turn_labels, predicted, strict=True):
-            where = f"{item.name}@{turn.index} {turn.role[:2]}"
-            for label, value in gold.items():
-                if value is None:
-                    continue
-                report.scores[label].add(bool(value), bool(pred[label]), where, turn.text[:160])
-            report.turns += 1
-            if gold.get("q") == 1 and gold.get("open") is not None and gold.get("closed") is not None:
-                report.form_total += 1
-                right = (pred["open"], pred["closed"]) == (gold["open"], gold["closed"])
-                report.form_correct += int(right)
-                if not right:
-                    report.scores.setdefault("form", Score()).errors.append(
-                        (f"{gold['open']}{gold['closed']}->{pred['open']}{pred['closed']}", where, turn.text)
-                    )
+            add_turn(report, gold, pred, f"{item.name}@{turn.index} {turn.role[:2]}", turn.text)
     return report
+
+
+def add_turn(
+    report: TurnReport, gold: dict[str, int | None], pred: dict[str, int], where: str, text: str
+) -> None:
+    """Count one gold turn against the labels predicted for it (``null`` labels are not scored)."""
+    for label, value in gold.items():
+        if value is not None:
+            report.scores[label].add(bool(value), bool(pred[label]), where, text[:160])
+    report.turns += 1
+    if gold.get("q") == 1 and gold.get("open") is not None and gold.get("closed") is not None:
+        report.form_total += 1
+        right = (pred["open"], pred["closed"]) == (gold["open"], gold["closed"])
+        report.form_correct += int(right)
+        if not right:
+            report.scores.setdefault("form", Score()).errors.append(
+                (f"{gold['open']}{gold['closed']}->{pred['open']}{pred['closed']}", where, text)
+            )
 
 
 def summary_row(report: TurnReport) -> dict[str, Any]:

@@ -56,7 +56,7 @@ def _slot_filled(
     return False
 
 
-def _answer_evidence(
+def answer_evidence(
     question: SentenceView, cue: QuestionCue, answer: SentenceView, context: AnalysisContext
 ) -> list[tuple[str, int]]:
     evidence: list[tuple[str, int]] = []
@@ -151,7 +151,7 @@ def self_answer(
             return None if how is None else SelfAnswer(answer.position, round(pause, 3), 2, (how,))
         if context.match("self_answer.not_an_answer", answer):
             return None
-        evidence = _answer_evidence(question, cue, answer, context)
+        evidence = answer_evidence(question, cue, answer, context)
         score = sum(points for _, points in evidence)
         if score < settings.min_score:
             return None

@@ -4,9 +4,17 @@ Sentences are what the detectors work on. The align stage already splits turns i
 sentences; for other inputs the turn text is split with the same spaCy sentencizer, and each
 sentence gets the times of its words, or times interpolated over the turn by character
 position when there are no word times.
+
+A question whose "?" is missing runs into the next sentence ("Hoe gaat het Goed hè"). A
+capital on a common Dutch word after a word without punctuation marks the start of a new
+sentence there, so such a run is split before it (names keep their capital and are not
+common words, so "Dag Kevin" stays whole).
 """
 
 from __future__ import annotations
+
+import re
+from itertools import pairwise
 
 from pipeline.nlp import DutchNlp
 from pipeline.types import Conversation, Sentence, Turn
@@ -28,11 +36,27 @@ def _word_text(turn: Turn) -> tuple[str, list[tuple[int, int]]]:
     return "".join(parts), spans
 
 
+CAPITALISED = re.compile(r"(?<=[\w'’]) +([A-Z][a-z]+)\b")
+NEVER_SPLIT_BEFORE = frozenset({"u", "uw"})  # written with a capital as a courtesy
+
+
+def _capital_breaks(text: str, start: int, end: int, nlp: DutchNlp) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` before capitalised common words that follow a bare word."""
+    cuts = [
+        start + match.start(1)
+        for match in CAPITALISED.finditer(text[start:end])
+        if (word := match.group(1).lower()) not in NEVER_SPLIT_BEFORE and nlp.is_known_word(word)
+    ]
+    bounds = [start, *cuts, end]
+    return list(pairwise(bounds))
+
+
 def _split_turn(turn: Turn, first_index: int, nlp: DutchNlp) -> list[Sentence]:
     words_text, word_spans = _word_text(turn)
     text = words_text or turn.text.strip()
     sentences: list[Sentence] = []
-    for start_char, end_char in nlp.sentence_spans(text):
+    spans = [part for s, e in nlp.sentence_spans(text) for part in _capital_breaks(text, s, e, nlp)]
+    for start_char, end_char in spans:
         chunk = text[start_char:end_char].strip()
         if not chunk:
             continue

@@ -12,7 +12,8 @@ Kinds of feature:
 - ``rule:`` what the rule detectors decided (question kind, form, focus, themes, evidence);
 - context: the client's previous turn (``prev:`` lemmas, and how many content words this
   turn repeats from it), the next sentence in the same turn (``next:``), the position in the
-  turn and in the conversation, and the pause after the sentence.
+  turn and in the conversation, the pause after the sentence, "!" and trailing "…", and
+  what the rules found in the other speaker's previous turn (``prev:rule:``).
 """
 
 from __future__ import annotations
@@ -68,6 +69,11 @@ def sentence_context(
     out[f"len:{_bucket(len(view.words), (3, 6, 10, 16, 25))}"] = 1.0
     if view.qmark:
         out["qmark"] = 1.0
+    text = view.sentence.text
+    if "!" in text:
+        out["exclaim"] = 1.0  # indignation, emphasis
+    if "..." in text or "…" in text:
+        out["ellipsis"] = 1.0  # trailing off, hesitation
     following = turn[index + 1] if index + 1 < len(turn) else None
     if following is not None:
         out.update(text_features(following, "next:"))

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pipeline.analysis.context import AnalysisContext, SentenceView
 from pipeline.analysis.findings import Findings
 from pipeline.analysis.learned.features import Features, merge, pooled, sentence_context, text_features
+from pipeline.analysis.questions import QuestionCue
+from pipeline.analysis.self_answered import answer_evidence
 from pipeline.types import Conversation
 
 # Turn-level theme decisions: finding name -> role whose turns it judges.
@@ -63,6 +65,26 @@ def rule_features(position: int, found: Findings) -> Features:
     return out
 
 
+def answer_features(
+    view: SentenceView, following: SentenceView, found: Findings, context: AnalysisContext
+) -> Features:
+    """How the next sentence of the turn relates to this one, were this a question.
+
+    The rules' answer evidence (hedge, answer particle, filled slot, fragment…) is computed
+    for every pair, not only where the rules accepted a self-answer, so the model can weigh
+    evidence the rules' point threshold discarded.
+    """
+    cue = found.questions.get(view.position) or QuestionCue("yes_no")
+    out: Features = {
+        f"next:evidence:{name}": 1.0 for name, _ in answer_evidence(view, cue, following, context)
+    }
+    if following.position in found.questions:
+        out["next:is_question"] = 1.0
+    if context.match("self_answer.not_an_answer", following):
+        out["next:not_an_answer"] = 1.0
+    return out
+
+
 @dataclass
 class Units:
     """Features of every sentence (by position) and every turn (by turn position)."""
@@ -100,6 +122,11 @@ def build_units(
             if turn_position + 1 < len(conversation.turns)
             else None
         )
+        before = {
+            f"prev:{name}": value
+            for view in previous
+            for name, value in rule_features(view.position, found).items()
+        }
         parts = []
         for i, view in enumerate(group):
             after = group[i + 1].sentence.start if i + 1 < len(group) else next_start
@@ -108,6 +135,8 @@ def build_units(
                 text_features(view),
                 sentence_context(view, group, previous, pause, context),
                 rule_features(view.position, found),
+                before,
+                answer_features(view, group[i + 1], found, context) if i + 1 < len(group) else {},
             )
             sentences[view.position] = features
             parts.append(features)
