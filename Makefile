@@ -11,7 +11,7 @@ APT_PACKAGES := chromium fonts-dejavu-core util-linux ffmpeg strace
 DEMO_OUT ?= demo-out
 STAMP := $(VENV)/.stamp-$(shell cat pyproject.toml Makefile | sha256sum | cut -c1-12)
 
-.PHONY: setup setup-full system-deps demo test lint clean
+.PHONY: setup setup-full system-deps demo test lint clean analysis-model
 
 system-deps:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
@@ -45,6 +45,10 @@ demo: setup
 test: setup-full
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -q -ra
+
+# Retrain the analysis' learned decisions on the tune part of tests/data (CI never trains).
+analysis-model: setup
+	$(PY) models/analysis/train.py --cv
 
 lint: setup
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

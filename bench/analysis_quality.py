@@ -20,16 +20,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.analysis import analyse  # noqa: E402
+from pipeline.analysis.context import AnalysisContext  # noqa: E402
 from pipeline.analysis.evaluation import (  # noqa: E402
     VARIANTS,
     TurnReport,
     load_items,
     load_split,
+    moment_coverage,
     score_items,
     summary_row,
 )
 from pipeline.analysis.labelled import LabelledConversation  # noqa: E402
+from pipeline.analysis.sentences import ensure_sentences  # noqa: E402
+from pipeline.fragments import select_fragments  # noqa: E402
 from pipeline.settings import Settings, load_settings  # noqa: E402
+from pipeline.types import Conversation, Fragment  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 SPLIT_FILE = DATA / "analysis_split.json"
@@ -80,6 +85,16 @@ def reports(sets: list[str], variants: list[str], settings: Settings) -> dict[tu
     return out
 
 
+def fragment_coverage(items: list[LabelledConversation], settings: Settings) -> tuple[int, int]:
+    """How many labelled moments the fragments chosen from the real analysis cover."""
+
+    def fragments_of(conversation: Conversation) -> list[Fragment]:
+        conversation = ensure_sentences(conversation, AnalysisContext.from_settings(settings).nlp)
+        return select_fragments(analyse(conversation, settings), conversation, settings)
+
+    return moment_coverage(items, fragments_of)
+
+
 def markdown_table(results: dict[tuple[str, str], TurnReport]) -> str:
     """One row per label, one column per set and variant, and the goals on test."""
     columns = list(results)
@@ -103,13 +118,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--errors", default="", help="list the errors of this label (tune sets only)")
     parser.add_argument("--cue-report", action="store_true", help="hits of every lexicon phrase on tune")
+    parser.add_argument("--rules-only", action="store_true", help="without the learned decisions")
+    parser.add_argument("--fragments", action="store_true", help="fragment coverage of the labelled moments")
     args = parser.parse_args(argv)
     settings = load_settings(environ={})
+    if args.rules_only:
+        learned = settings.analysis.learned.model_copy(update={"enabled": False})
+        settings = settings.model_copy(
+            update={"analysis": settings.analysis.model_copy(update={"learned": learned})}
+        )
     sets, variants = args.sets.split(","), args.variants.split(",")
     if args.cue_report:
         from cue_report import cue_report
 
         print(cue_report(load_set("tune") + load_set("sample"), settings))
+        return 0
+    if args.fragments:
+        for set_name in sets:
+            covered, total = fragment_coverage(load_set(set_name), settings)
+            print(
+                f"{set_name}: fragments cover {covered}/{total} labelled moments "
+                f"({covered / max(total, 1):.2f})"
+            )
         return 0
     if args.errors and any(s not in TUNE_SETS for s in sets):
         parser.error("--errors reads errors: only tune sets (the test part is scored, never read)")

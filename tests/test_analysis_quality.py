@@ -1,11 +1,17 @@
-"""Quality floor on the labelled dev set (tests/data/analysis_dev).
+"""Quality floors of the analysis on the frozen **test** part, per turn, as written and ASR-like.
 
-The floors sit a little below what bench/analysis_quality.py measures, so a change that
-makes a detector worse fails here; improve the detectors and raise the floors together.
+The test part of ``tests/data/analysis_split.json`` was split off by conversation before any
+rule or model was changed, and is never read while writing rules or training: these scores
+are blind. The floors sit below the measured blind scores (README, "Analysis: measured") so a
+change that makes a detector worse on unseen conversations fails here. Tune-set scores are
+not floored: they say nothing about generalisation.
 """
 
 from __future__ import annotations
 
+import json
+import random
+import shutil
 import sys
 from pathlib import Path
 
@@ -13,40 +19,99 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "models" / "analysis"))
 
-from analysis_quality import DEV_DIR, Report, evaluate  # noqa: E402
+from analysis_quality import CONVERSATIONS_DIR, DEV_DIR, SPLIT_FILE, load_set  # noqa: E402
+from train import data_hash, training_files  # noqa: E402
 
-from pipeline.analysis.labelled import load_labelled_dir, load_topic_labels  # noqa: E402
-from pipeline.settings import load_settings  # noqa: E402
+from pipeline.analysis import analyse  # noqa: E402
+from pipeline.analysis.asr_noise import WORD, asr_like  # noqa: E402
+from pipeline.analysis.evaluation import VARIANTS, SplitError, TurnReport, load_split, score_items  # noqa: E402
+from pipeline.analysis.learned.linear import load_model  # noqa: E402
+from pipeline.settings import Settings, load_settings  # noqa: E402
 
-FLOORS = {
-    "question": 0.97,
-    "stacked": 0.94,
-    "self_answered": 0.88,
-    "summary": 0.85,
-    "focus=feeling": 0.90,
-    "focus=fact": 0.86,
-    "agenda": 0.76,
-    "goal": 0.88,
-    "metacommunication": 0.90,
-    "feedback_request": 0.85,
-    "emotion": 0.80,
-    "resistance": 0.85,
-    "advice": 0.71,
-    "topic_introduction": 0.55,
+# Floors on the blind test part: (as written, no "?", ASR-like).
+FLOORS: dict[str, tuple[float, float, float]] = {
+    "q": (0.93, 0.85, 0.82),
+    "bel": (0.75, 0.72, 0.70),
+    "feit": (0.78, 0.60, 0.50),
+    "stack": (0.85, 0.45, 0.0),
+    "summ": (0.65, 0.62, 0.58),
+    "agenda": (0.58, 0.58, 0.55),
+    "goal": (0.50, 0.50, 0.50),
+    "meta": (0.55, 0.55, 0.55),
+    "fb": (0.70, 0.70, 0.70),
+    "advice": (0.75, 0.75, 0.75),
+    "emotion": (0.68, 0.68, 0.65),
 }
-FORM_ACCURACY_FLOOR = 0.96
+FORM_FLOORS = (0.90, 0.68, 0.60)
 
 
 @pytest.fixture(scope="module")
-def report() -> Report:
-    return evaluate(load_labelled_dir(DEV_DIR), load_settings(environ={}), load_topic_labels(DEV_DIR))
+def settings() -> Settings:
+    return load_settings(environ={})
 
 
-@pytest.mark.parametrize("detector", sorted(FLOORS))
-def test_f1_floor(report: Report, detector: str) -> None:
-    assert report.scores[detector].f1 >= FLOORS[detector], f"{detector}: F1 {report.scores[detector].f1:.3f}"
+@pytest.fixture(scope="module")
+def reports(settings: Settings) -> dict[str, TurnReport]:
+    items = load_set("test")
+    return {v: score_items(items, lambda c: analyse(c, settings), v) for v in VARIANTS}
 
 
-def test_open_closed_accuracy_floor(report: Report) -> None:
-    assert report.form_accuracy >= FORM_ACCURACY_FLOOR
+@pytest.mark.parametrize("label", sorted(FLOORS))
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_f1_floor_on_the_test_part(reports: dict[str, TurnReport], variant: str, label: str) -> None:
+    floor = FLOORS[label][VARIANTS.index(variant)]
+    f1 = reports[variant].scores[label].f1
+    assert f1 >= floor, f"{label} ({variant}): F1 {f1:.3f} < {floor}"
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_open_closed_accuracy_floor_on_the_test_part(reports: dict[str, TurnReport], variant: str) -> None:
+    floor = FORM_FLOORS[VARIANTS.index(variant)]
+    assert reports[variant].form_accuracy >= floor
+
+
+def test_the_split_is_frozen_and_checked(tmp_path: Path) -> None:
+    split = load_split(SPLIT_FILE, CONVERSATIONS_DIR, DEV_DIR)
+    assert len(split.test) == 10 and not {p.name for p in split.test} & {p.name for p in split.tune}
+    copy = tmp_path / "conversations"
+    shutil.copytree(CONVERSATIONS_DIR, copy)
+    victim = copy / split.test[0].name
+    data = json.loads(victim.read_text(encoding="utf-8"))
+    data["turns"][0]["q"] = 1 - int(data["turns"][0].get("q") or 0)
+    victim.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(SplitError, match=victim.name):
+        load_split(SPLIT_FILE, copy, DEV_DIR)
+
+
+def test_the_shipped_model_was_trained_on_the_tune_part_only(settings: Settings) -> None:
+    model = load_model(settings.resolve(settings.analysis.learned.model))
+    files = training_files()
+    test_names = {p.name for p in load_split(SPLIT_FILE, CONVERSATIONS_DIR, DEV_DIR).test}
+    assert model.identity["training_files"] == [p.name for p in files]
+    assert not test_names & set(model.identity["training_files"])
+    assert model.identity["training_data_sha256"] == data_hash(files), "retrain: make analysis-model"
+
+
+def test_asr_like_text_keeps_the_words_and_changes_about_a_tenth() -> None:
+    text = " ".join(turn.text for item in load_set("tune_guide") for turn in item.conversation.turns[:3])
+    noisy = asr_like(text, random.Random(3))
+    assert "?" not in noisy and noisy == noisy.lower()
+    before, after = WORD.findall(text.lower().replace("?", "")), WORD.findall(noisy)
+    assert len(before) == len(after)
+    changed = sum(a != b for a, b in zip(before, after, strict=True)) / len(before)
+    assert 0.07 <= changed <= 0.11
+    assert asr_like(text, random.Random(3)) == noisy
+
+
+def test_a_model_decision_names_the_features_that_decided(settings: Settings) -> None:
+    """Where the model adds a moment, its reason lists features, so the sheet can explain it."""
+    reasons = [
+        event.details.get("cue") or ""
+        for item in load_set("tune_guide")[:6]
+        for event in analyse(item.conversation, settings).events
+    ]
+    decided = [r for r in reasons if r.startswith("model: ")]
+    assert decided, "no event came from the model on six conversations"
+    assert all(len(r.split(": ", 1)[1].split(", ")) >= 1 for r in decided)

@@ -15,12 +15,13 @@ the cross-validated F1 and the sha256 of the training files, so a retrain is rep
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import hashlib
 import json
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +35,20 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.analysis.context import AnalysisContext, SentenceView  # noqa: E402
-from pipeline.analysis.evaluation import load_items, load_split, variant  # noqa: E402
+from pipeline.analysis.evaluation import (  # noqa: E402
+    VARIANTS,
+    Score,
+    TurnReport,
+    load_items,
+    load_split,
+    score_items,
+    summary_row,
+    variant,
+)
 from pipeline.analysis.labelled import THEME_OF_TURN_LABEL, LabelledConversation  # noqa: E402
+from pipeline.analysis.learned.linear import AnalysisModel, read_decision  # noqa: E402
 from pipeline.analysis.learned.units import THEMES, build_units  # noqa: E402
-from pipeline.analysis.runner import rule_findings  # noqa: E402
+from pipeline.analysis.runner import analyse_in_context, rule_findings  # noqa: E402
 from pipeline.settings import load_settings  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -53,6 +64,8 @@ SETTINGS = {
 LABEL_OF_THEME = {theme: label for label, theme in THEME_OF_TURN_LABEL.items()}
 WORD = re.compile(r"\w+")
 FOCUS_CLASSES = ("feeling", "fact", "other")
+# The feature that says the rules already hit a unit (units.rule_features), per decision.
+RULE_FEATURE = {"self_answered": "rule:self", **{theme: f"rule:{theme}" for theme in THEMES}}
 
 
 @dataclass
@@ -185,17 +198,34 @@ def _fit(matrix: Any, labels: np.ndarray, c: float, binary: bool) -> LogisticReg
     return model.fit(matrix, labels)
 
 
-def train_decision(name: str, dataset: Dataset) -> dict[str, Any]:
-    """Choose C and threshold by grouped CV, fit on everything, return the stored decision."""
+def _matrix(features: list[dict[str, float]]) -> tuple[DictVectorizer, Any]:
     vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform(dataset.features).tocsr()
+    matrix = vectorizer.fit_transform(features).tocsr()
     matrix.indices = matrix.indices.astype(np.int32)  # liblinear takes 32-bit indices only
     matrix.indptr = matrix.indptr.astype(np.int32)
+    return vectorizer, matrix
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Regularisation and threshold chosen by grouped CV, with the CV score."""
+
+    c: float
+    threshold: float
+    score: float
+
+
+def choose(name: str, dataset: Dataset, add_only: bool) -> Choice:
+    """Pick C (and, for a binary decision, the threshold) by grouped 5-fold CV.
+
+    For an add-only decision the score is that of the rules' hit OR the model, as it runs.
+    """
+    _, matrix = _matrix(dataset.features)
     binary = name != "focus"
     labels = np.array(dataset.labels)
-    groups = np.array(dataset.groups)
-    folds = list(GroupKFold(n_splits=SETTINGS["folds"]).split(matrix, labels, groups))
-    best: tuple[float, float, float] = (-1.0, 0.0, 0.5)  # (cv score, C, threshold)
+    rule_hit = np.array([RULE_FEATURE[name] in f for f in dataset.features]) if add_only else None
+    folds = list(GroupKFold(n_splits=SETTINGS["folds"]).split(matrix, labels, np.array(dataset.groups)))
+    best = Choice(0.0, 0.5, -1.0)
     for c in SETTINGS["c_grid"]:
         if binary:
             probabilities = np.zeros(len(labels))
@@ -204,36 +234,87 @@ def train_decision(name: str, dataset: Dataset) -> dict[str, Any]:
                     :, 1
                 ]
             for threshold in SETTINGS["thresholds"]:
-                score = _f1(labels.astype(bool), probabilities >= threshold)
-                if score > best[0]:
-                    best = (score, c, threshold)
+                predicted = probabilities >= threshold
+                if rule_hit is not None:
+                    predicted |= rule_hit
+                score = _f1(labels.astype(bool), predicted)
+                if score > best.score:
+                    best = Choice(c, threshold, score)
         else:
             predicted = np.empty(len(labels), dtype=object)
             for train, held in folds:
                 predicted[held] = _fit(matrix[train], labels[train], c, False).predict(matrix[held])
             score = float(np.mean([_f1(labels == cls, predicted == cls) for cls in FOCUS_CLASSES]))
-            if score > best[0]:
-                best = (score, c, 0.5)
-    score, c, threshold = best
-    model = _fit(matrix, labels, c, binary)
+            if score > best.score:
+                best = Choice(c, 0.5, score)
+    return best
+
+
+def fit(name: str, dataset: Dataset, choice: Choice, keep_groups: set[str] | None = None) -> dict[str, Any]:
+    """Fit one decision with the chosen settings (on ``keep_groups`` only, when given)."""
+    rows = [i for i, group in enumerate(dataset.groups) if keep_groups is None or group in keep_groups]
+    vectorizer, matrix = _matrix([dataset.features[i] for i in rows])
+    labels = np.array([dataset.labels[i] for i in rows])
+    binary = name != "focus"
+    model = _fit(matrix, labels, choice.c, binary)
     names = vectorizer.get_feature_names_out()
     coef = model.coef_  # (1, n) for binary, (k, n) for multiclass
     keep = np.max(np.abs(coef), axis=0) >= SETTINGS["min_weight"]
-    weights = {str(names[j]): [round(float(v), 4) for v in coef[:, j]] for j in np.flatnonzero(keep)}
-    print(
-        f"{name:18s} units {len(labels):6d}  positives {int(np.sum(labels == 1)) if binary else '-':>5}  "
-        f"C {c:<4}  threshold {threshold:.2f}  CV {'F1' if binary else 'macro-F1'} {score:.3f}  "
-        f"features {len(weights)}",
-        flush=True,
-    )
     return {
         "classes": [str(cls) for cls in model.classes_] if not binary else ["no", "yes"],
         "bias": [round(float(v), 4) for v in model.intercept_],
-        "weights": weights,
-        "threshold": threshold,
-        "cv": {"score": round(score, 4), "metric": "f1" if binary else "macro_f1", "C": c},
+        "weights": {str(names[j]): [round(float(v), 4) for v in coef[:, j]] for j in np.flatnonzero(keep)},
+        "threshold": choice.threshold,
+        "cv": {"score": round(choice.score, 4), "metric": "f1" if binary else "macro_f1", "C": choice.c},
         "units": len(labels),
     }
+
+
+def _merge(reports: list[TurnReport]) -> TurnReport:
+    out = TurnReport(scores={label: Score() for label in reports[0].scores})
+    for report in reports:
+        for label, score in report.scores.items():
+            target = out.scores.setdefault(label, Score())
+            target.tp, target.fp, target.fn = target.tp + score.tp, target.fp + score.fp, target.fn + score.fn
+        out.form_correct += report.form_correct
+        out.form_total += report.form_total
+        out.turns += report.turns
+    return out
+
+
+def cross_validate(
+    items: list[LabelledConversation],
+    data: dict[str, Dataset],
+    choices: dict[str, Choice],
+    context: AnalysisContext,
+) -> dict[str, TurnReport]:
+    """The whole analysis scored per turn on held-out tune conversations, fold by fold."""
+    names = sorted({item.name for item in items})
+    folds = GroupKFold(n_splits=SETTINGS["folds"]).split(names, groups=names)
+    per_variant: dict[str, list[TurnReport]] = {v: [] for v in VARIANTS}
+    for _, held in folds:
+        held_names = {names[i] for i in held}
+        keep = set(names) - held_names
+        decisions = {name: read_decision(name, fit(name, data[name], choices[name], keep)) for name in data}
+        fold_context = replace(context, model=AnalysisModel(decisions, {}))
+        held_items = [item for item in items if item.name in held_names]
+
+        def run(conversation: Any, ctx: AnalysisContext = fold_context) -> Any:
+            return analyse_in_context(conversation, ctx)
+
+        for variant_name in VARIANTS:
+            per_variant[variant_name].append(score_items(held_items, run, variant_name, seed=7))
+    return {variant_name: _merge(reports) for variant_name, reports in per_variant.items()}
+
+
+def cv_table(learned: dict[str, TurnReport], rules: dict[str, TurnReport]) -> str:
+    """Markdown: rules alone on tune, and the learned analysis in grouped CV on tune."""
+    columns = [("rules", v, rules[v]) for v in VARIANTS] + [("learned CV", v, learned[v]) for v in VARIANTS]
+    rows = [(f"{a} {v}", summary_row(r)) for a, v, r in columns]
+    lines = ["| Label | " + " | ".join(name for name, _ in rows) + " |", "|---" * (len(rows) + 1) + "|"]
+    for label in rows[0][1]:
+        lines.append(f"| {label} | " + " | ".join(f"{row[label]:.3f}" for _, row in rows) + " |")
+    return "\n".join(lines)
 
 
 def training_files() -> list[Path]:
@@ -251,19 +332,33 @@ def data_hash(files: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument(
+        "--cv", action="store_true", help="also score the whole analysis in grouped CV on tune"
+    )
+    args = parser.parse_args(argv)
     files = training_files()
     settings = load_settings(environ={})
+    learned_off = settings.analysis.learned.model_copy(update={"enabled": False})
     rules_only = settings.model_copy(
-        update={
-            "analysis": settings.analysis.model_copy(
-                update={"learned": settings.analysis.learned.model_copy(update={"enabled": False})}
-            )
-        }
+        update={"analysis": settings.analysis.model_copy(update={"learned": learned_off})}
     )
     context = AnalysisContext.from_settings(rules_only)
-    data = collect(load_items(files), context)
-    decisions = {name: train_decision(name, dataset) for name, dataset in data.items()}
+    items = load_items(files)
+    data = collect(items, context)
+    add_only = set(settings.analysis.learned.add_only)
+    choices = {name: choose(name, dataset, name in add_only) for name, dataset in data.items()}
+    decisions = {}
+    for name, dataset in data.items():
+        decisions[name] = fit(name, dataset, choices[name])
+        choice = choices[name]
+        print(
+            f"{name:18s} units {len(dataset.labels):6d}  C {choice.c:<4}  threshold {choice.threshold:.2f}  "
+            f"CV {'F1' if name != 'focus' else 'macro-F1'} {choice.score:.3f}  "
+            f"features {len(decisions[name]['weights'])}",
+            flush=True,
+        )
     identity = {
         "training_data_sha256": data_hash(files),
         "training_files": [path.name for path in files],
@@ -281,6 +376,17 @@ def main() -> int:
         handle.write(payload.encode("utf-8"))
     tmp.replace(OUT)
     print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size / 1e6:.2f} MB)")
+    if args.cv:
+        learned = cross_validate(items, data, choices, context)
+        rules = {v: score_items(items, lambda c: analyse_in_context(c, context), v, seed=7) for v in VARIANTS}
+        table = cv_table(learned, rules)
+        (OUT.parent / "cv_report.md").write_text(
+            "Grouped 5-fold CV by conversation on the tune part (models/analysis/train.py --cv).\n\n"
+            + table
+            + "\n",
+            encoding="utf-8",
+        )
+        print(table)
     return 0
 
 

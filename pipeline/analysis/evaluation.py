@@ -25,6 +25,8 @@ from pipeline.analysis.labelled import THEME_OF_TURN_LABEL, TURN_LABELS, Labelle
 from pipeline.types import Analysis, Conversation, Event
 
 VARIANTS = ("written", "noq", "asr")
+# Guide-labelled conversations written after the split was frozen: tune only, by construction.
+EXTRA_DIR = "conversations_extra"
 ASR_NOISE_RATE = 0.1
 FOCUS_OF_LABEL = {"bel": "feeling", "feit": "fact"}
 
@@ -38,7 +40,7 @@ class Split:
     """The frozen tune/test split of the labelled conversations."""
 
     test: tuple[Path, ...]
-    tune: tuple[Path, ...]  # guide-format tune conversations
+    tune: tuple[Path, ...]  # guide-format tune conversations (incl. conversations_extra/)
     tune_dev: tuple[Path, ...]  # the project's own (sentence-labelled) dev set, tune only
 
 
@@ -56,9 +58,10 @@ def load_split(split_file: Path, conversations_dir: Path, dev_dir: Path) -> Spli
     overlap = set(data["test"]) & set(data["tune"])
     if overlap:
         raise SplitError(f"{split_file}: in both tune and test: {sorted(overlap)}")
+    extra = tuple(sorted((conversations_dir.parent / EXTRA_DIR).glob("*.json")))
     return Split(
         test=test,
-        tune=tuple(conversations_dir / name for name in data["tune"]),
+        tune=tuple(conversations_dir / name for name in data["tune"]) + extra,
         tune_dev=tuple(dev_dir / name for name in data["tune_dev"]),
     )
 
@@ -217,3 +220,36 @@ def summary_row(report: TurnReport) -> dict[str, Any]:
     }
     row["open/closed acc"] = round(report.form_accuracy, 3)
     return row
+
+
+def precision_recall(report: TurnReport) -> dict[str, tuple[float, float]]:
+    """Precision and recall per label (where F1 alone hides which side is weak)."""
+    return {label: (s.precision, s.recall) for label, s in report.scores.items() if label != "form"}
+
+
+# Guide turn labels that mark a moment worth a fragment (the sample's moments of interest).
+MOMENT_LABELS = ("self", "stack", "summ", "agenda", "fb", "emotion", "resistance")
+
+
+def labelled_moments(item: LabelledConversation) -> list[tuple[float, float, str]]:
+    """(start, end, label) of every turn positive for a moment label."""
+    return [
+        (turn.start, turn.end, label)
+        for turn, gold in zip(item.conversation.turns, item.turn_labels, strict=True)
+        for label in MOMENT_LABELS
+        if gold.get(label) == 1
+    ]
+
+
+def moment_coverage(
+    items: list[LabelledConversation], fragments_of: Callable[[Conversation], list[Any]]
+) -> tuple[int, int]:
+    """(covered, total) labelled moments; covered when half of it lies inside one fragment."""
+    covered = total = 0
+    for item in items:
+        fragments = fragments_of(item.conversation)
+        for start, end, _ in labelled_moments(item):
+            total += 1
+            half = 0.5 * max(end - start, 1e-6)
+            covered += any(min(f.end, end) - max(f.start, start) >= half for f in fragments)
+    return covered, total

@@ -326,7 +326,11 @@ def _advice_events(
 
 def analyse(conversation: Conversation, settings: Settings) -> Analysis:
     """Run every detector over ``conversation`` and return events and metrics."""
-    context = AnalysisContext.from_settings(settings)
+    return analyse_in_context(conversation, AnalysisContext.from_settings(settings))
+
+
+def analyse_in_context(conversation: Conversation, context: AnalysisContext) -> Analysis:
+    """:func:`analyse` with an explicit context (cross-validation swaps in each fold's model)."""
     conversation, views, grouped, found = rule_findings(conversation, context)
     if context.model is not None:
         units = build_units(conversation, views, grouped, found, context)
@@ -343,6 +347,7 @@ def analyse(conversation: Conversation, settings: Settings) -> Analysis:
     metrics["topics"] = topic_metrics(conversation, topics, ROLES)
     metrics["analysis"] = {
         "nlp": context.nlp.name,
+        "model": context.model.identity.get("sha256") if context.model is not None else None,
         "sentences": len(views),
         "turns": len(conversation.turns),
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field
 
@@ -112,6 +112,21 @@ class TopicSettings(Section):
     closure_roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager"])
 
 
+LearnedDecision = Literal[
+    "question",
+    "focus",
+    "self_answered",
+    "summary",
+    "agenda",
+    "goal",
+    "metacommunication",
+    "feedback_request",
+    "advice",
+    "emotion",
+    "resistance",
+]
+
+
 class LearnedSettings(Section):
     """The learned decisions over the rules' features (pipeline/analysis/learned).
 
@@ -120,6 +135,20 @@ class LearnedSettings(Section):
 
     enabled: bool = True
     model: Path = Path("models/analysis/kijkwijzer_analysis.json.gz")
+    decisions: list[LearnedDecision] = Field(default_factory=lambda: list(get_args(LearnedDecision)))
+    # Decisions where the rules' own hits are precise (≥ 0.8 on the tune part) and recall is
+    # what they lack: the model only adds there; elsewhere it also overrules the rules.
+    add_only: list[LearnedDecision] = Field(
+        default_factory=lambda: [
+            "self_answered",
+            "summary",
+            "agenda",
+            "goal",
+            "metacommunication",
+            "feedback_request",
+            "emotion",
+        ]
+    )
 
 
 class AnalysisSettings(Section):

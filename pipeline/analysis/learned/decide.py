@@ -8,10 +8,13 @@ the call:
 - **questions without "?"**: the model decides from word order and words (a "?" stays the
   rules' call, which is reliable on written and Whisper text);
 - **focus** of every question: feeling, fact or other;
-- **self-answered**: whether the next sentence of the turn answers the question;
+- **self-answered**: whether the next sentence of the turn answers the question; the model
+  only adds to the rules here (self-answers are rare in the labelled data, and a hedged
+  guess after a question, the textbook case, must never be lost);
 - **themes**, per turn (the guide labels turns): when the model says yes and no rule found
   the sentence, the event goes on the sentence the model scores highest; when it says no,
-  the rules' events in that turn are dropped.
+  the rules' events in that turn are dropped, except for the decisions in
+  ``learned.add_only``, where the rules are precise and the model only adds recall.
 
 Every event the model adds or decides names the features that weighed most (``cue`` or
 ``evidence``), so the sheet's reason for a moment stays readable.
@@ -80,9 +83,7 @@ def _self_answers(
                 continue
             answer = group[i + 1]
             features = units.sentences[view.position]
-            if not decision.positive(features):
-                found.self_answers.pop(view.position, None)
-            elif view.position not in found.self_answers:
+            if decision.positive(features) and view.position not in found.self_answers:
                 pause = round(max(0.0, answer.sentence.start - view.sentence.end), 3)
                 found.self_answers[view.position] = SelfAnswer(
                     answer.position, pause, 0, (_reason(decision, features),)
@@ -103,8 +104,12 @@ def _themes(
     grouped: list[list[SentenceView]],
     units: Units,
     model: AnalysisModel,
+    use: set[str],
+    add_only: set[str],
 ) -> None:
     for name, role in THEMES.items():
+        if name not in use:
+            continue
         decision = model[name]
         hits = _theme_hits(found, name)
         for turn_position, group in enumerate(grouped):
@@ -113,8 +118,9 @@ def _themes(
             features = units.turns[turn_position]
             in_turn = [view.position for view in group if view.position in hits]
             if not decision.positive(features):
-                for position in in_turn:
-                    hits.pop(position)
+                if name not in add_only:
+                    for position in in_turn:
+                        hits.pop(position)
                 continue
             if in_turn:
                 continue
@@ -135,9 +141,13 @@ def revise(
     model: AnalysisModel,
     context: AnalysisContext,
 ) -> None:
-    """Apply every learned decision to ``found`` (in place)."""
-    _questions(found, views, units, model, context)
-    found.stacked = stacked_questions(conversation.turns, grouped, set(found.questions), context)
-    _focus(found, units, model)
-    _self_answers(found, views, grouped, units, model)
-    _themes(found, conversation, grouped, units, model)
+    """Apply the configured learned decisions to ``found`` (in place)."""
+    use = set(context.settings.learned.decisions)
+    if "question" in use:
+        _questions(found, views, units, model, context)
+        found.stacked = stacked_questions(conversation.turns, grouped, set(found.questions), context)
+    if "focus" in use:
+        _focus(found, units, model)
+    if "self_answered" in use:
+        _self_answers(found, views, grouped, units, model)
+    _themes(found, conversation, grouped, units, model, use, set(context.settings.learned.add_only))

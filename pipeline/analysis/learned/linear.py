@@ -86,7 +86,8 @@ class AnalysisModel:
         return self.decisions[name]
 
 
-def _decision(name: str, raw: dict[str, Any]) -> Decision:
+def read_decision(name: str, raw: dict[str, Any]) -> Decision:
+    """One decision from its stored form."""
     return Decision(
         name=name,
         classes=tuple(raw["classes"]),
@@ -106,7 +107,7 @@ def read_model(path: Path) -> AnalysisModel:
             f"{path}: analysis model missing or unreadable ({exc}); "
             "restore it from git or rebuild it with `make analysis-model`"
         ) from exc
-    decisions = {name: _decision(name, item) for name, item in raw["decisions"].items()}
+    decisions = {name: read_decision(name, item) for name, item in raw["decisions"].items()}
     return AnalysisModel(decisions, dict(raw["identity"]))
 
 
