@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from pipeline.analysis.context import AnalysisContext, SentenceView
 from pipeline.analysis.findings import Findings
-from pipeline.analysis.learned.linear import AnalysisModel, Decision
+from pipeline.analysis.learned.linear import AnalysisModel, Decision, Scores
 from pipeline.analysis.learned.units import THEMES, Units
 from pipeline.analysis.question_form import question_form
 from pipeline.analysis.questions import QuestionCue
@@ -49,15 +49,12 @@ def _new_cue(view: SentenceView, context: AnalysisContext) -> QuestionCue:
     return QuestionCue("yes_no")
 
 
-def _questions(
-    found: Findings, views: list[SentenceView], units: Units, model: AnalysisModel, context
-) -> None:
-    decision = model["question"]
+def _questions(found: Findings, views: list[SentenceView], scores: Scores, context: AnalysisContext) -> None:
     roles = context.settings.self_answer.roles
     for view in views:
         if view.qmark or view.role not in roles or not view.words:
             continue
-        yes = decision.positive(units.sentences[view.position])
+        yes = scores.positive("question", view.position)
         if yes and view.position not in found.questions:
             cue = _new_cue(view, context)
             found.questions[view.position] = cue
@@ -67,14 +64,13 @@ def _questions(
                 table.pop(view.position, None)  # type: ignore[attr-defined]
 
 
-def _focus(found: Findings, units: Units, model: AnalysisModel) -> None:
-    decision = model["focus"]
+def _focus(found: Findings, scores: Scores) -> None:
     for position in found.questions:
-        found.focus[position] = decision.classify(units.sentences[position])[0]
+        found.focus[position] = scores.classify("focus", position)
 
 
 def _self_answers(
-    found: Findings, views: list[SentenceView], grouped: list[list[SentenceView]], units: Units, model
+    found: Findings, grouped: list[list[SentenceView]], units: Units, scores: Scores, model: AnalysisModel
 ) -> None:
     decision = model["self_answered"]
     for group in grouped:
@@ -83,7 +79,7 @@ def _self_answers(
                 continue
             answer = group[i + 1]
             features = units.sentences[view.position]
-            if decision.positive(features) and view.position not in found.self_answers:
+            if scores.positive("self_answered", view.position) and view.position not in found.self_answers:
                 pause = round(max(0.0, answer.sentence.start - view.sentence.end), 3)
                 found.self_answers[view.position] = SelfAnswer(
                     answer.position, pause, 0, (_reason(decision, features),)
@@ -104,9 +100,11 @@ def _themes(
     grouped: list[list[SentenceView]],
     units: Units,
     model: AnalysisModel,
+    scores: tuple[Scores, Scores],
     use: set[str],
     add_only: set[str],
 ) -> None:
+    sentence_scores, turn_scores = scores
     for name, role in THEMES.items():
         if name not in use:
             continue
@@ -117,14 +115,14 @@ def _themes(
                 continue
             features = units.turns[turn_position]
             in_turn = [view.position for view in group if view.position in hits]
-            if not decision.positive(features):
+            if not turn_scores.positive(name, turn_position):
                 if name not in add_only:
                     for position in in_turn:
                         hits.pop(position)
                 continue
             if in_turn:
                 continue
-            best = max(group, key=lambda v: decision.probability(units.sentences[v.position]))
+            best = max(group, key=lambda v: sentence_scores.probability(name, v.position))
             reason = _reason(decision, features)
             if name == "summary":
                 found.summaries[best.position] = Summary(reason, (reason,), 0.0, ())
@@ -143,11 +141,13 @@ def revise(
 ) -> None:
     """Apply the configured learned decisions to ``found`` (in place)."""
     use = set(context.settings.learned.decisions)
+    sentence_scores, turn_scores = model.score(units.sentences), model.score(units.turns)
     if "question" in use:
-        _questions(found, views, units, model, context)
+        _questions(found, views, sentence_scores, context)
         found.stacked = stacked_questions(conversation.turns, grouped, set(found.questions), context)
     if "focus" in use:
-        _focus(found, units, model)
+        _focus(found, sentence_scores)
     if "self_answered" in use:
-        _self_answers(found, views, grouped, units, model)
-    _themes(found, conversation, grouped, units, model, use, set(context.settings.learned.add_only))
+        _self_answers(found, grouped, units, sentence_scores, model)
+    add_only = set(context.settings.learned.add_only)
+    _themes(found, conversation, grouped, units, model, (sentence_scores, turn_scores), use, add_only)

@@ -12,9 +12,12 @@ import gzip
 import json
 import math
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+from scipy.sparse import csr_matrix
 
 # A unit's features: name -> value (1.0 for presence).
 Features = dict[str, float]
@@ -38,32 +41,6 @@ class Decision:
     def binary(self) -> bool:
         return len(self.bias) == 1
 
-    def _logits(self, features: Features) -> list[float]:
-        logits = list(self.bias)
-        for name, value in features.items():
-            row = self.weights.get(name)
-            if row is not None:
-                for k, weight in enumerate(row):
-                    logits[k] += weight * value
-        return logits
-
-    def probability(self, features: Features) -> float:
-        """P(positive) of a binary decision."""
-        logit = self._logits(features)[0]
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
-
-    def positive(self, features: Features) -> bool:
-        """Whether a binary decision is positive at its tuned threshold."""
-        return self.probability(features) >= self.threshold
-
-    def classify(self, features: Features) -> tuple[str, float]:
-        """The most probable class of a multiclass decision and its probability."""
-        logits = self._logits(features)
-        top = max(logits)
-        exps = [math.exp(v - top) for v in logits]
-        best = max(range(len(exps)), key=exps.__getitem__)
-        return self.classes[best], exps[best] / sum(exps)
-
     def explain(self, features: Features, cls: str | None = None, k: int = 3) -> list[str]:
         """The ``k`` present features that pushed most towards ``cls`` (binary: the positive)."""
         column = 0 if self.binary or cls is None else self.classes.index(cls)
@@ -75,15 +52,84 @@ class Decision:
         return [name for weight, name in sorted(scored, reverse=True)[:k] if weight > 0]
 
 
+class Scores:
+    """The logits of every decision for a list of units, computed in one sparse product."""
+
+    def __init__(self, model: AnalysisModel, logits: np.ndarray) -> None:
+        self._model = model
+        self._logits = logits
+
+    def probability(self, name: str, unit: int) -> float:
+        """P(positive) of binary decision ``name`` for one unit."""
+        logit = float(self._logits[unit, self._model.columns[name].start])
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+
+    def positive(self, name: str, unit: int) -> bool:
+        """Whether binary decision ``name`` is positive for the unit at its tuned threshold."""
+        return self.probability(name, unit) >= self._model[name].threshold
+
+    def classify(self, name: str, unit: int) -> str:
+        """The most probable class of multiclass decision ``name`` for the unit."""
+        row = self._logits[unit, self._model.columns[name]]
+        return self._model[name].classes[int(np.argmax(row))]
+
+
 @dataclass(frozen=True)
 class AnalysisModel:
-    """Every learned decision plus what it was trained on (its identity for the cache key)."""
+    """Every learned decision plus what it was trained on (its identity for the cache key).
+
+    The weights of all decisions are also held as one feature-by-output matrix, so scoring
+    every sentence or turn of an hour of talk is a single sparse product rather than a
+    dictionary walk per unit and decision.
+    """
 
     decisions: dict[str, Decision]
     identity: dict[str, Any]
+    vocabulary: dict[str, int] = field(default_factory=dict)
+    matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    bias: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    columns: dict[str, slice] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, decisions: dict[str, Decision], identity: dict[str, Any]) -> AnalysisModel:
+        """The model with its stacked weight matrix."""
+        vocabulary: dict[str, int] = {}
+        for decision in decisions.values():
+            for feature in decision.weights:
+                vocabulary.setdefault(feature, len(vocabulary))
+        columns: dict[str, slice] = {}
+        width = 0
+        for name, decision in decisions.items():
+            columns[name] = slice(width, width + len(decision.bias))
+            width += len(decision.bias)
+        matrix = np.zeros((len(vocabulary), width), dtype=np.float32)
+        bias = np.zeros(width, dtype=np.float32)
+        for name, decision in decisions.items():
+            where = columns[name]
+            bias[where] = decision.bias
+            for feature, row in decision.weights.items():
+                matrix[vocabulary[feature], where] = row
+        return cls(decisions, identity, vocabulary, matrix, bias, columns)
 
     def __getitem__(self, name: str) -> Decision:
         return self.decisions[name]
+
+    def score(self, units: list[Features]) -> Scores:
+        """The logits of every decision for every unit."""
+        indptr, indices, values = [0], [], []
+        vocabulary = self.vocabulary
+        for features in units:
+            for feature, value in features.items():
+                column = vocabulary.get(feature)
+                if column is not None:
+                    indices.append(column)
+                    values.append(value)
+            indptr.append(len(indices))
+        sparse = csr_matrix(
+            (np.array(values, dtype=np.float32), np.array(indices, dtype=np.int32), np.array(indptr)),
+            shape=(len(units), len(vocabulary)),
+        )
+        return Scores(self, np.asarray(sparse @ self.matrix) + self.bias)
 
 
 def read_decision(name: str, raw: dict[str, Any]) -> Decision:
@@ -108,7 +154,7 @@ def read_model(path: Path) -> AnalysisModel:
             "restore it from git or rebuild it with `make analysis-model`"
         ) from exc
     decisions = {name: read_decision(name, item) for name, item in raw["decisions"].items()}
-    return AnalysisModel(decisions, dict(raw["identity"]))
+    return AnalysisModel.build(decisions, dict(raw["identity"]))
 
 
 _CACHE: dict[Path, AnalysisModel] = {}
