@@ -84,7 +84,7 @@ def test_general_themes_get_a_fragment_even_on_a_tight_budget() -> None:
     general = {"emotion", "resistance", "feedback_request"}
 
     def shown_types(must_show: str) -> set[str]:
-        environ = {"KIJKWIJZER_FRAGMENTS__MAX_SHARE": "0.3", "KIJKWIJZER_FRAGMENTS__MUST_SHOW": must_show}
+        environ = {"KIJKWIJZER_FRAGMENTS__MAX_SHARE": "0.45", "KIJKWIJZER_FRAGMENTS__MUST_SHOW": must_show}
         fragments = select_fragments(analysis, conversation, load_settings(environ=environ))
         ids = {event_id for fragment in fragments for event_id in fragment.event_ids}
         return {event.type for event in analysis.events if event.id in ids}

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pipeline.fragments import clock
 from pipeline.types import Conversation, Event, Fragment, Sentence
 
+EDGE_TOLERANCE_S = 0.05  # fragment edges are rounded to 0.01 s, outwards
+
 
 @dataclass
 class Line:
@@ -74,8 +76,11 @@ def excerpt(
 ) -> tuple[list[Block], bool]:
     """The fragment's sentences grouped by speaker, and whether some were left out."""
     shown_events = [event for event in events if event.id in set(fragment.event_ids)]
+    # a line never starts before the clip does (the fragment's edges follow the turns)
     sentences = [
-        s for s in conversation.sentences() if fragment.start <= (s.start + s.end) / 2 <= fragment.end
+        s
+        for s in conversation.sentences()
+        if fragment.start - EDGE_TOLERANCE_S <= s.start and (s.start + s.end) / 2 <= fragment.end
     ]
     truncated = len(sentences) > max_sentences
     blocks: list[Block] = []
