@@ -2,6 +2,8 @@
 
 How it works, in the order the code does it:
 
+0. Events whose deciding words the recogniser was unsure of are left out
+   (``confidence.py``), so a misheard word never becomes a moment.
 1. Every analysis event becomes part of a scored moment (``moments.py``); each moment
    that may seed a fragment gets a window with context around it, and so does each run
    of seeds within ``run_span_s`` (``windows.py``).
@@ -15,6 +17,8 @@ How it works, in the order the code does it:
    that no chosen fragment shows yet. Per added second, because
    the time budget is what runs out: on the 5-minute sample this took coverage of the
    ground-truth moments from 11 to 12 of 13 compared with scoring whole windows.
+   Every window's edges then follow the turns (``boundaries.py``): it starts at a turn,
+   with the klantmanager's lead-in, and ends after the reply to its last question.
 3. A window that overlaps (or nearly touches) a chosen fragment is merged with it when
    the union stays under ``max_length_s``; otherwise it is trimmed to the free time
    around it, and dropped if that is shorter than ``min_length_s``.
@@ -39,6 +43,7 @@ import numpy as np
 
 from pipeline.fragments.boundaries import TurnEdges
 from pipeline.fragments.clock import clock
+from pipeline.fragments.confidence import confident
 from pipeline.fragments.moments import Moment, find_moments
 from pipeline.fragments.themes import ThemeCatalog, load_themes
 from pipeline.fragments.windows import Window, candidate_windows, fit, shown_mask
@@ -316,7 +321,8 @@ def _fill(selection: _Selection, candidates: list[Window]) -> None:
                 for stretch in selection.empty_stretches()
                 if stretch.length >= frag.min_length_s + 2 * frag.merge_gap_s
             ]
-            options = [fit(m, m, selection.duration, frag) for m in middles]
+            # a point: following the turns widens it to min_length_s, no more
+            options = [Window(round(m, 2), round(m, 2)) for m in middles]
             options = [option for option in options if option not in tried]
             if not options:
                 return
@@ -369,6 +375,7 @@ def select_fragments(analysis: Analysis, conversation: Conversation, settings: S
     duration = conversation.duration_s
     if duration <= 0 or frag.max_share * duration < min(frag.min_length_s, duration):
         return []
+    analysis = confident(analysis, conversation, frag)  # misheard cues neither score nor seed
     sentences = conversation.sentences()
     timeline = _Timeline(find_moments(analysis, conversation, settings), frag.must_show)
     selection = _Selection(timeline, TurnEdges(conversation, analysis.events, frag), duration, frag)

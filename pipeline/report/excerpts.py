@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.fragments import clock
+from pipeline.fragments.confidence import WordIndex
 from pipeline.types import Conversation, Event, Fragment, Sentence
 
 EDGE_TOLERANCE_S = 0.05  # fragment edges are rounded to 0.01 s, outwards
@@ -16,11 +17,25 @@ EDGE_TOLERANCE_S = 0.05  # fragment edges are rounded to 0.01 s, outwards
 
 @dataclass
 class Line:
-    """One sentence of the excerpt with its tags."""
+    """One sentence of the excerpt with its tags, and its words with whether each was heard uncertainly."""
 
     start: float
     text: str
     marks: list[str] = field(default_factory=list)
+    words: list[tuple[str, bool]] = field(default_factory=list)
+
+    @property
+    def uncertain_words(self) -> list[str]:
+        """The words the recogniser was not sure of."""
+        return [word for word, unsure in self.words if unsure]
+
+
+def line_words(sentence: Sentence, index: WordIndex, uncertain_below: float) -> list[tuple[str, bool]]:
+    """The sentence as (word, uncertain) pairs; its plain text when the words are unknown."""
+    words = index.sentence_words(sentence.index)
+    if not words:
+        return [(sentence.text, False)]
+    return [(word.text.strip(), word.probability < uncertain_below) for word in words]
 
 
 @dataclass
@@ -73,6 +88,8 @@ def excerpt(
     role_labels: dict[str, str],
     mark_labels: dict[str, str],
     max_sentences: int,
+    index: WordIndex,
+    uncertain_below: float,
 ) -> tuple[list[Block], bool]:
     """The fragment's sentences grouped by speaker, and whether some were left out."""
     shown_events = [event for event in events if event.id in set(fragment.event_ids)]
@@ -91,7 +108,12 @@ def excerpt(
                 label = mark_labels.get(key)
                 if label and label not in marks:
                     marks.append(label)
-        line = Line(start=sentence.start, text=sentence.text, marks=marks)
+        line = Line(
+            start=sentence.start,
+            text=sentence.text,
+            marks=marks,
+            words=line_words(sentence, index, uncertain_below),
+        )
         if blocks and blocks[-1].role == sentence.role and blocks[-1].label == role_labels.get(sentence.role):
             blocks[-1].lines.append(line)
             continue
