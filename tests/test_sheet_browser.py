@@ -228,12 +228,15 @@ def test_clicking_a_card_plays_it_and_stops_at_its_end(browser: Browser, video_s
     poll(page, "() => document.getElementById('player').readyState >= 1")
     cards = page.locator("article.fragment")
     lengths = [
-        float(cards.nth(i).get_attribute("data-end") or 0) - float(cards.nth(i).get_attribute("data-start") or 0)
+        float(cards.nth(i).get_attribute("data-end") or 0)
+        - float(cards.nth(i).get_attribute("data-start") or 0)
         for i in range(cards.count())
     ]
     card = cards.nth(lengths.index(min(lengths)))
     start, end = float(card.get_attribute("data-start") or 0), float(card.get_attribute("data-end") or 0)
-    page.evaluate("() => { const p = document.getElementById('player'); p.muted = true; p.playbackRate = 3; }")
+    page.evaluate(
+        "() => { const p = document.getElementById('player'); p.muted = true; p.playbackRate = 3; }"
+    )
     card.locator(".reason").click()  # not the play button: anywhere on the card
     poll(page, f"() => document.getElementById('player').currentTime >= {start}")
     assert page.locator("article.fragment.playing").count() == 1

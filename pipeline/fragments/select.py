@@ -105,7 +105,9 @@ def _is_positive(moments: list[Moment]) -> bool:
 class _Selection:
     """The fragments chosen so far and the bookkeeping the gain needs."""
 
-    def __init__(self, timeline: _Timeline, edges: TurnEdges, duration: float, frag: FragmentSettings) -> None:
+    def __init__(
+        self, timeline: _Timeline, edges: TurnEdges, duration: float, frag: FragmentSettings
+    ) -> None:
         self.timeline = timeline
         self.edges = edges
         self.duration = duration
@@ -308,7 +310,8 @@ def _fill(selection: _Selection, candidates: list[Window]) -> None:
         room = [
             window
             for window in candidates
-            if window not in tried and all(other.gap(window) >= frag.merge_gap_s for other in selection.windows)
+            if window not in tried
+            and all(other.gap(window) >= frag.merge_gap_s for other in selection.windows)
         ]
         if room:
             best = max(

@@ -31,11 +31,17 @@ class Line:
 
 
 def line_words(sentence: Sentence, index: WordIndex, uncertain_below: float) -> list[tuple[str, bool]]:
-    """The sentence as (word, uncertain) pairs; its plain text when the words are unknown."""
+    """The sentence's text as (word, uncertain) pairs.
+
+    The text shown is always the sentence's own (pseudonymised where the sheet is); the
+    recognised words only lend their probabilities, position by position, when they line
+    up with it. When they do not, the sentence is shown without marks.
+    """
+    tokens = sentence.text.split()
     words = index.sentence_words(sentence.index)
-    if not words:
+    if len(words) != len(tokens):
         return [(sentence.text, False)]
-    return [(word.text.strip(), word.probability < uncertain_below) for word in words]
+    return [(token, word.probability < uncertain_below) for token, word in zip(tokens, words, strict=True)]
 
 
 @dataclass

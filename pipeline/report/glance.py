@@ -63,7 +63,11 @@ def glance_facts(overview: Overview, texts: dict[str, Any], duration: str, uncer
             sentence += " " + phrase(questions["other_form"], o.other_form)
         sentence += " " + questions["focus"].format(feeling=o.feeling, fact=o.fact, other=o.other_focus)
     out.append(Fact(questions["label"], sentence))
-    for key, value in (("stacked", o.stacked), ("self_answered", o.self_answered), ("summaries", o.summaries)):
+    for key, value in (
+        ("stacked", o.stacked),
+        ("self_answered", o.self_answered),
+        ("summaries", o.summaries),
+    ):
         out.append(Fact(facts[key]["label"], phrase(facts[key]["text"], value)))
     wait = facts["wait"]
     if o.wait_median_s is not None:

@@ -24,13 +24,13 @@ from markupsafe import Markup
 
 from pipeline.errors import ConfigError
 from pipeline.fragments import ThemeCatalog, clock, load_themes
+from pipeline.fragments.confidence import WordIndex, confident, uncertain_ids
 from pipeline.fsutil import atomic_write_text, private_dir
 from pipeline.intentions import History, load_metric_catalog
 from pipeline.report import svg
 from pipeline.report.counts import amount, counted, noun, phrase
-from pipeline.fragments.confidence import WordIndex, confident, uncertain_ids
 from pipeline.report.excerpts import Block, excerpt, line_words
-from pipeline.report.glance import glance_facts
+from pipeline.report.glance import Fact, glance_facts
 from pipeline.report.overview import Overview, build_overview
 from pipeline.report.pdf import print_pdf
 from pipeline.report.since import SinceRow, format_date, since_rows
@@ -108,6 +108,13 @@ def _render(name: str, context: dict[str, Any]) -> str:
         raise ConfigError(f"sheet texts: missing text ({exc.message}); compare with {DEFAULT_TEXTS}") from exc
 
 
+def _facts(overview: Overview, texts: dict[str, Any], duration: str, uncertain: int) -> list[Fact]:
+    try:
+        return glance_facts(overview, texts, duration, uncertain)
+    except KeyError as exc:
+        raise ConfigError(f"sheet texts: missing text ({exc}); compare with {DEFAULT_TEXTS}") from exc
+
+
 def _duration_text(seconds: float, texts: dict[str, Any]) -> str:
     minutes = round(seconds / 60)
     if minutes >= 2:
@@ -163,7 +170,9 @@ def _transcript(
             label=labels.get(turn.role, turn.role),
             start=turn.start,
             clock=clock(turn.start),
-            words=[pair for sentence in turn.sentences for pair in line_words(sentence, index, uncertain_below)],
+            words=[
+                pair for sentence in turn.sentences for pair in line_words(sentence, index, uncertain_below)
+            ],
         )
         for turn in sorted(conversation.turns, key=lambda turn: turn.start)
     ]
@@ -279,7 +288,7 @@ def _context(
         else texts["untitled_date_line"],
         "duration": duration,
         "o": overview,
-        "facts": glance_facts(overview, texts, duration, sum(1 for e in analysis.events if e.id in uncertain)),
+        "facts": _facts(overview, texts, duration, sum(1 for e in analysis.events if e.id in uncertain)),
         "labels": labels,
         "fragments": views,
         "media": media,
