@@ -8,8 +8,10 @@ fragment scores, and its words are shown as "onzeker verstaan".
 
 The deciding words are the event's cue (``details["cue"]``, ``details["evidence"]``,
 a question's ``question_word`` and a self-answer's evidence) found in its sentence;
-a question without a question word is decided by its first word (verb-first form).
-Without any of these, the whole sentence decides. An event is uncertain when at least
+a question without a question word is decided by its first word (verb-first form). A
+question the recogniser itself wrote with a question mark keeps its form whatever its
+question word's probability; only its self-answer evidence can still make it uncertain.
+Other events without a cue are decided by the whole sentence. An event is uncertain when at least
 ``uncertain_share`` of its deciding words are below ``uncertain_below``.
 """
 
@@ -83,13 +85,16 @@ def deciding_words(event: Event, index: WordIndex) -> list[TimedWord]:
     for cue in _cue_texts(event):
         decided += [word for word in _matching(words, cue) if word not in decided]
     if event.type == "question":
-        if not event.details.get("question_word") and words:
+        if event.text.rstrip().endswith("?"):
+            decided = []  # the recogniser's own question mark confirms the form, whatever the cue
+        elif not event.details.get("question_word") and words:
             decided.insert(0, words[0])
         answer = event.details.get("self_answer")
         if isinstance(answer, dict):
             answer_words = index.sentence_words(answer.get("sentence_index"))
             for cue in _strings(answer.get("evidence")):
                 decided += [word for word in _matching(answer_words, cue) if word not in decided]
+        return decided
     return decided or words
 
 
