@@ -78,3 +78,15 @@ def test_a_question_mark_from_the_recogniser_keeps_the_question(settings: Settin
     strict.fragments.uncertain_below = 0.0  # the threshold is configurable: nothing is uncertain below 0
     plain, plain_event = _misheard("Wat is vooral de motivatiebrief, denk ik.")
     assert not is_uncertain(plain_event, WordIndex(plain), strict.fragments)
+
+
+def test_a_question_left_alone_in_its_turn_is_no_longer_stacked(settings: Settings) -> None:
+    conversation, misheard = _misheard("Wat is vooral de motivatiebrief, denk ik.")
+    first = misheard.model_copy(update={"id": "e0", "text": "Wat lukt er dan niet?", "details": {}})
+    other = event_at(conversation, 20, "question", 2, form="open", stacked=True)
+    twin = other.model_copy(update={"id": "e3"})
+    analysis = Analysis(events=[first, misheard, other, twin], metrics={})
+    kept = {e.id: e for e in confident(analysis, conversation, settings.fragments).events}
+    assert set(kept) == {"e0", "e2", "e3"}
+    assert kept["e0"].stacked is False  # its stack partner was the misheard one
+    assert kept["e2"].stacked and kept["e3"].stacked  # a turn that lost nothing keeps its stack

@@ -118,4 +118,21 @@ def confident(analysis: Analysis, conversation: Conversation, frag: FragmentSett
     dropped = uncertain_ids(analysis, conversation, frag)
     if not dropped:
         return analysis
-    return analysis.model_copy(update={"events": [e for e in analysis.events if e.id not in dropped]})
+    kept = [e for e in analysis.events if e.id not in dropped]
+    return analysis.model_copy(update={"events": _restack(kept, analysis.events, dropped)})
+
+
+def _restack(kept: list[Event], events: list[Event], dropped: set[str]) -> list[Event]:
+    """A question was "stacked" with the others in its turn; once a misheard one is gone, a
+    question left alone in a turn that lost one is no longer stacked."""
+    lost_turns = {e.turn_index for e in events if e.id in dropped and e.type == "question"}
+    remaining: dict[int | None, int] = {}
+    for event in kept:
+        if event.type == "question":
+            remaining[event.turn_index] = remaining.get(event.turn_index, 0) + 1
+    return [
+        e.model_copy(update={"stacked": False})
+        if e.type == "question" and e.stacked and e.turn_index in lost_turns and remaining[e.turn_index] < 2
+        else e
+        for e in kept
+    ]
