@@ -328,3 +328,36 @@ def test_interruptions_are_described_per_role_only_when_present(tmp_path: Path, 
     assert "De cliënt begon 2 keer te praten terwijl de ander nog sprak." in md
     assert "Jij begon 1 keer te praten terwijl de ander nog sprak." in md
     assert not GRADING.search(md.lower())
+
+
+def test_pseudonymised_sheet_shows_no_real_name(tmp_path: Path, no_pdf: Settings) -> None:
+    """The sheet's text comes from the (pseudonymised) sentences; recognised words only lend their
+    probabilities, so a name never comes back through them, also where it was heard uncertainly."""
+    from pipeline.privacy import Pseudonymizer, pseudonymize_analysis, pseudonymize_conversation
+
+    conversation = synthetic_conversation(240)
+    turn = conversation.turns[10]
+    text = "Goedemorgen Tesfay Haile, hoe gaat het met je?"
+    step = (turn.end - turn.start) / len(text.split())
+    words = [
+        turn.words[0].model_copy(
+            update={
+                "text": token,
+                "start": turn.start + i * step,
+                "end": turn.start + (i + 1) * step,
+                "probability": 0.3,
+            }
+        )
+        for i, token in enumerate(text.split())
+    ]
+    sentence = turn.sentences[0].model_copy(update={"text": text})
+    conversation.turns[10] = turn.model_copy(update={"text": text, "words": words, "sentences": [sentence]})
+    analysis = Analysis(events=[event_at(conversation, 10, "question", 1, form="open")], metrics={})
+    pseudonymizer = Pseudonymizer(no_pdf.privacy, known_names=["A. de Vries"])
+    hidden = pseudonymize_conversation(conversation, pseudonymizer)
+    fragments = select_fragments(analysis, hidden, no_pdf)
+    write_sheet(hidden, pseudonymize_analysis(analysis, pseudonymizer), fragments, tmp_path, no_pdf)
+    for name in ("sheet.html", "sheet.md", "fragments.json"):
+        document = (tmp_path / name).read_text(encoding="utf-8")
+        assert "Tesfay" not in document and "Haile" not in document, name
+    assert "[PERSOON-1]" in (tmp_path / "sheet.html").read_text(encoding="utf-8")
