@@ -10,6 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium fonts-dejavu-core util-linux ffmpeg strace
 DEMO_OUT ?= demo-out
 STAMP := $(VENV)/.stamp-$(shell cat pyproject.toml Makefile | sha256sum | cut -c1-12)
+NODE_DEPS := node_modules/.package-lock.json   # axe-core for the sheet's browser test (package.json)
 
 .PHONY: setup setup-full system-deps demo test lint clean analysis-model
 
@@ -36,7 +37,12 @@ $(STAMP).full: $(STAMP).base
 
 setup: system-deps $(STAMP).base
 
-setup-full: system-deps $(STAMP).full
+setup-full: system-deps $(STAMP).full $(NODE_DEPS)
+
+# npm comes with Debian's nodejs + npm packages (or with NodeSource's nodejs, which has it built in).
+$(NODE_DEPS): package.json package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	npm ci --no-audit --no-fund --loglevel=error
 
 demo: setup
 	$(VENV)/bin/kijkwijzer process sample_media/gesprek_tts.mp4 --out $(DEMO_OUT)/gesprek_tts
@@ -54,4 +60,4 @@ lint: setup
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
 clean:
-	rm -rf $(VENV) $(DEMO_OUT) models/cache
+	rm -rf $(VENV) $(DEMO_OUT) models/cache node_modules

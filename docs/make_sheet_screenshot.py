@@ -1,11 +1,14 @@
-"""Regenerate ``docs/sheet-screenshot.png``, the README's picture of a prep sheet.
+"""Regenerate the pictures of a prep sheet in ``docs/``: 1280 px, 390 px (phone) and a printed page.
 
-It builds the sheet for the TTS sample (``sample_media/gesprek_tts.*``) from the sample's
-scripted conversation and the real analysis, with an invented history of three earlier
-recordings so "Sinds vorige keer" shows, and photographs what a klantmanager sees first
-in headless Debian Chromium. Run from the repository root:
+It builds the sheet for the TTS sample (``sample_media/gesprek_tts.*``) with the real analysis,
+from the sample's scripted conversation or, given ``transcript.json`` of a real run
+(``kijkwijzer process sample_media/gesprek_tts.mp4 --out DIR``), from what ASR and the
+diariser made of it, so the uncertain words show. An invented history of three earlier
+recordings makes "Sinds vorige keer" show. Headless Debian Chromium photographs what a
+klantmanager sees first on a laptop and on a phone, and the first printed A4 page (print
+media at 96 dpi, as pdftoppm is not installed). Run from the repository root:
 
-    .venv/bin/python docs/make_sheet_screenshot.py
+    .venv/bin/python docs/make_sheet_screenshot.py [DIR/transcript.json]
 """
 
 from __future__ import annotations
@@ -23,12 +26,17 @@ sys.path.insert(0, str(REPO / "tests"))  # the ground-truth conversation builder
 
 from sheet_helpers import TTS_MEDIA, tts_case  # noqa: E402
 
+from pipeline.analysis import analyse  # noqa: E402
 from pipeline.fragments import select_fragments  # noqa: E402
 from pipeline.intentions import intention_metrics, load_history, record_metrics, set_intentions  # noqa: E402
 from pipeline.report import write_sheet  # noqa: E402
 from pipeline.settings import load_settings  # noqa: E402
+from pipeline.types import Conversation  # noqa: E402
 
 TARGET = REPO / "docs" / "sheet-screenshot.png"
+PHONE = REPO / "docs" / "sheet-phone-390.png"
+PRINT = REPO / "docs" / "sheet-print-a4.png"
+A4_PX = (794, 1123)  # 210 x 297 mm at 96 dpi
 FLAGS = [
     "--no-sandbox",
     "--headless",
@@ -41,10 +49,13 @@ KM = "A. de Vries"
 
 
 def main() -> None:
-    """Write the sheet into a temp folder and save a 1280x1320 screenshot of its top."""
+    """Write the sheet into a temp folder and save the three screenshots."""
     settings = load_settings(environ={})
     settings.report.pdf = False
     _, conversation, analysis = tts_case()
+    if len(sys.argv) > 1:
+        conversation = Conversation.model_validate_json(Path(sys.argv[1]).read_text(encoding="utf-8"))
+        analysis = analyse(conversation, settings)
     with tempfile.TemporaryDirectory() as tmp:
         root, out = Path(tmp) / "root", Path(tmp) / "sheet"
         set_intentions(
@@ -65,8 +76,18 @@ def main() -> None:
             page.goto((out / "sheet.html").as_uri())
             page.wait_for_timeout(1500)  # let the video show its first frame
             page.screenshot(path=str(TARGET))
+            phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+            phone.goto((out / "sheet.html").as_uri())
+            phone.wait_for_timeout(1500)
+            phone.screenshot(
+                path=str(PHONE), full_page=True, clip={"x": 0, "y": 0, "width": 390, "height": 1266}
+            )
+            paper = browser.new_page(viewport={"width": A4_PX[0], "height": A4_PX[1]})
+            paper.emulate_media(media="print")
+            paper.goto((out / "sheet.html").as_uri())
+            paper.screenshot(path=str(PRINT))
             browser.close()
-    print(TARGET)
+    print(TARGET, PHONE, PRINT)
 
 
 if __name__ == "__main__":

@@ -51,14 +51,18 @@ def _words(text: str, start: float, end: float, speaker: str) -> list[TimedWord]
 
 
 def conversation_from_truth(truth: dict[str, Any]) -> Conversation:
-    """Turns and sentences exactly as scripted, with speaker roles."""
+    """Turns and sentences exactly as scripted, with speaker roles.
+
+    Utterances without labelled sentences (``real_dev_*.json``) become one-sentence turns.
+    """
     turns: list[Turn] = []
     sentence_index = 0
     for turn_index, utterance in enumerate(truth["utterances"]):
-        role = utterance["role"] if utterance["role"] in ("klantmanager", "client") else "other"
+        role = utterance.get("role", utterance["speaker"])
+        role = role if role in ("klantmanager", "client") else "other"
         speaker = SPEAKER_IDS.get(role, f"SPEAKER_{role}")
         sentences, words = [], []
-        for item in utterance["sentences"]:
+        for item in utterance.get("sentences", [utterance]):
             sentences.append(
                 Sentence(
                     index=sentence_index,

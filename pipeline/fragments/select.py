@@ -2,6 +2,8 @@
 
 How it works, in the order the code does it:
 
+0. Events whose deciding words the recogniser was unsure of are left out
+   (``confidence.py``), so a misheard word never becomes a moment.
 1. Every analysis event becomes part of a scored moment (``moments.py``); each moment
    that may seed a fragment gets a window with context around it, and so does each run
    of seeds within ``run_span_s`` (``windows.py``).
@@ -15,6 +17,8 @@ How it works, in the order the code does it:
    that no chosen fragment shows yet. Per added second, because
    the time budget is what runs out: on the 5-minute sample this took coverage of the
    ground-truth moments from 11 to 12 of 13 compared with scoring whole windows.
+   Every window's edges then follow the turns (``boundaries.py``): it starts at a turn,
+   with the klantmanager's lead-in, and ends after the reply to its last question.
 3. A window that overlaps (or nearly touches) a chosen fragment is merged with it when
    the union stays under ``max_length_s``; otherwise it is trimmed to the free time
    around it, and dropped if that is shorter than ``min_length_s``.
@@ -37,7 +41,9 @@ from collections import defaultdict
 
 import numpy as np
 
+from pipeline.fragments.boundaries import TurnEdges
 from pipeline.fragments.clock import clock
+from pipeline.fragments.confidence import confident
 from pipeline.fragments.moments import Moment, find_moments
 from pipeline.fragments.themes import ThemeCatalog, load_themes
 from pipeline.fragments.windows import Window, candidate_windows, fit, shown_mask
@@ -99,8 +105,11 @@ def _is_positive(moments: list[Moment]) -> bool:
 class _Selection:
     """The fragments chosen so far and the bookkeeping the gain needs."""
 
-    def __init__(self, timeline: _Timeline, duration: float, frag: FragmentSettings) -> None:
+    def __init__(
+        self, timeline: _Timeline, edges: TurnEdges, duration: float, frag: FragmentSettings
+    ) -> None:
         self.timeline = timeline
+        self.edges = edges
         self.duration = duration
         self.frag = frag
         self.budget = frag.max_share * duration
@@ -131,8 +140,11 @@ class _Selection:
 
         A window that overlaps or nearly touches chosen ones is merged with them when the
         union stays short enough; otherwise it is trimmed to the free time around them.
+        Every window is first moved to the turn edges (``boundaries.py``), and a trimmed one
+        that would reach back into a chosen fragment once its edges follow the turns is dropped.
         """
         frag = self.frag
+        window = self.edges.align(window)
         near = [other for other in self.windows if other.gap(window) < frag.merge_gap_s]
         if near:
             merged = window
@@ -144,7 +156,9 @@ class _Selection:
             trimmed = self._trim(window)
             if trimmed is None:
                 return None
-            window = trimmed
+            window = self.edges.align(trimmed)
+            if any(other.gap(window) < 0 for other in self.windows):
+                return None
         planned = [*self.windows, window]
         return planned if len(planned) <= frag.max_count and self._fits(planned) else None
 
@@ -272,7 +286,7 @@ def _improve(selection: _Selection, pool: list[Window]) -> None:
             low = min(window.start for window in dropped) - frag.run_span_s
             high = max(window.end for window in dropped) + frag.run_span_s
             nearby = [w for w in pool if w not in dropped and w.end > low and w.start < high]
-            trial = _Selection(selection.timeline, selection.duration, frag)
+            trial = _Selection(selection.timeline, selection.edges, selection.duration, frag)
             trial.windows = [window for window in selection.windows if window not in dropped]
             _greedy(trial, nearby)
             value, positive, shown_kinds = _value(trial)
@@ -283,30 +297,41 @@ def _improve(selection: _Selection, pool: list[Window]) -> None:
 
 
 def _fill(selection: _Selection, candidates: list[Window]) -> None:
-    """Add fillers until ``min_count`` is reached, far from what is already chosen."""
+    """Add fillers until ``min_count`` is reached, far from what is already chosen.
+
+    A filler that does not fit once its edges follow the turns (it grew) is skipped and the
+    next one is tried, so one long turn does not end the filling.
+    """
     frag = selection.frag
+    tried: set[Window] = set()
     while len(selection.windows) < selection.target_count:
         if selection.total + min(frag.min_length_s, selection.duration) > selection.budget + 1e-6:
             return
         room = [
             window
             for window in candidates
-            if all(other.gap(window) >= frag.merge_gap_s for other in selection.windows)
+            if window not in tried
+            and all(other.gap(window) >= frag.merge_gap_s for other in selection.windows)
         ]
         if room:
             best = max(
                 room,
                 key=lambda window: min((abs(window.start - o.start) for o in selection.windows), default=0),
             )
-            candidates.remove(best)
         else:
-            stretch = selection.empty_stretches()[0]
-            if stretch.length < frag.min_length_s + 2 * frag.merge_gap_s:
+            middles = [
+                (stretch.start + stretch.end) / 2
+                for stretch in selection.empty_stretches()
+                if stretch.length >= frag.min_length_s + 2 * frag.merge_gap_s
+            ]
+            # a point: following the turns widens it to min_length_s, no more
+            options = [Window(round(m, 2), round(m, 2)) for m in middles]
+            options = [option for option in options if option not in tried]
+            if not options:
                 return
-            middle = (stretch.start + stretch.end) / 2
-            best = fit(middle, middle, selection.duration, frag)
-        if not selection.place(best):
-            return
+            best = options[0]
+        tried.add(best)
+        selection.place(best)
 
 
 def _same_span(a: Moment, b: Moment) -> bool:
@@ -353,9 +378,10 @@ def select_fragments(analysis: Analysis, conversation: Conversation, settings: S
     duration = conversation.duration_s
     if duration <= 0 or frag.max_share * duration < min(frag.min_length_s, duration):
         return []
+    analysis = confident(analysis, conversation, frag)  # misheard cues neither score nor seed
     sentences = conversation.sentences()
     timeline = _Timeline(find_moments(analysis, conversation, settings), frag.must_show)
-    selection = _Selection(timeline, duration, frag)
+    selection = _Selection(timeline, TurnEdges(conversation, analysis.events, frag), duration, frag)
 
     pool = candidate_windows(timeline.moments, sentences, duration, frag)
     _greedy(selection, list(pool))

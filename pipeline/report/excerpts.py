@@ -9,16 +9,39 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.fragments import clock
+from pipeline.fragments.confidence import WordIndex
 from pipeline.types import Conversation, Event, Fragment, Sentence
+
+EDGE_TOLERANCE_S = 0.05  # fragment edges are rounded to 0.01 s, outwards
 
 
 @dataclass
 class Line:
-    """One sentence of the excerpt with its tags."""
+    """One sentence of the excerpt with its tags, and its words with whether each was heard uncertainly."""
 
     start: float
     text: str
     marks: list[str] = field(default_factory=list)
+    words: list[tuple[str, bool]] = field(default_factory=list)
+
+    @property
+    def uncertain_words(self) -> list[str]:
+        """The words the recogniser was not sure of."""
+        return [word for word, unsure in self.words if unsure]
+
+
+def line_words(sentence: Sentence, index: WordIndex, uncertain_below: float) -> list[tuple[str, bool]]:
+    """The sentence's text as (word, uncertain) pairs.
+
+    The text shown is always the sentence's own (pseudonymised where the sheet is); the
+    recognised words only lend their probabilities, position by position, when they line
+    up with it. When they do not, the sentence is shown without marks.
+    """
+    tokens = sentence.text.split()
+    words = index.sentence_words(sentence.index)
+    if len(words) != len(tokens):
+        return [(sentence.text, False)]
+    return [(token, word.probability < uncertain_below) for token, word in zip(tokens, words, strict=True)]
 
 
 @dataclass
@@ -71,11 +94,16 @@ def excerpt(
     role_labels: dict[str, str],
     mark_labels: dict[str, str],
     max_sentences: int,
+    index: WordIndex,
+    uncertain_below: float,
 ) -> tuple[list[Block], bool]:
     """The fragment's sentences grouped by speaker, and whether some were left out."""
     shown_events = [event for event in events if event.id in set(fragment.event_ids)]
+    # a line never starts before the clip does (the fragment's edges follow the turns)
     sentences = [
-        s for s in conversation.sentences() if fragment.start <= (s.start + s.end) / 2 <= fragment.end
+        s
+        for s in conversation.sentences()
+        if fragment.start - EDGE_TOLERANCE_S <= s.start and (s.start + s.end) / 2 <= fragment.end
     ]
     truncated = len(sentences) > max_sentences
     blocks: list[Block] = []
@@ -86,7 +114,12 @@ def excerpt(
                 label = mark_labels.get(key)
                 if label and label not in marks:
                     marks.append(label)
-        line = Line(start=sentence.start, text=sentence.text, marks=marks)
+        line = Line(
+            start=sentence.start,
+            text=sentence.text,
+            marks=marks,
+            words=line_words(sentence, index, uncertain_below),
+        )
         if blocks and blocks[-1].role == sentence.role and blocks[-1].label == role_labels.get(sentence.role):
             blocks[-1].lines.append(line)
             continue

@@ -30,6 +30,7 @@ class Overview:
     closed: int
     feeling: int
     fact: int
+    other_focus: int  # feeling + fact + other_focus == questions (a focus of None counts as other)
     stacked: int
     self_answered: int
     summaries: int
@@ -40,7 +41,14 @@ class Overview:
     agenda_at_start: bool
     goal_at_start: bool
     feedback_asked: bool
+    overlaps: int = 0  # stretches where two people spoke at once
+    interruptions: dict[str, int] = field(default_factory=dict)  # by the role that took the turn
     metrics: dict[str, float | int | bool | None] = field(default_factory=dict)
+
+    @property
+    def other_form(self) -> int:
+        """Questions that are neither open nor closed, so the forms add up to ``questions``."""
+        return self.questions - self.open - self.closed
 
 
 def _km_questions(events: list[Event]) -> list[Event]:
@@ -57,6 +65,15 @@ def _longest(conversation: Conversation, events: list[Event]) -> tuple[str, floa
         return None
     turn = max(conversation.turns, key=lambda t: t.end - t.start)
     return turn.role, turn.start, turn.end - turn.start
+
+
+def _interruptions(events: list[Event]) -> dict[str, int]:
+    """How often each role started speaking while the other was still talking."""
+    counts: dict[str, int] = {}
+    for event in events:
+        if event.type == "interruption" and event.speaker_role is not None:
+            counts[event.speaker_role] = counts.get(event.speaker_role, 0) + 1
+    return {role: counts[role] for role in ROLE_ORDER if role in counts}
 
 
 def build_overview(analysis: Analysis, conversation: Conversation, settings: Settings) -> Overview:
@@ -82,6 +99,7 @@ def build_overview(analysis: Analysis, conversation: Conversation, settings: Set
         closed=sum(q.form == "closed" for q in questions),
         feeling=sum(q.focus == "feeling" for q in questions),
         fact=sum(q.focus == "fact" for q in questions),
+        other_focus=sum(q.focus not in ("feeling", "fact") for q in questions),
         stacked=int(metrics["stacked_questions"] or 0),
         self_answered=int(metrics["self_answered_questions"] or 0),
         summaries=int(metrics["summaries"] or 0),
@@ -92,5 +110,7 @@ def build_overview(analysis: Analysis, conversation: Conversation, settings: Set
         agenda_at_start=bool(metrics["agenda_at_start"]),
         goal_at_start=any(e.type == "goal" and in_opening(e, opening) for e in km_or_unknown),
         feedback_asked=bool(metrics["feedback_asked"]),
+        overlaps=len(conversation.overlaps),
+        interruptions=_interruptions(events),
         metrics=metrics,
     )

@@ -24,11 +24,13 @@ from markupsafe import Markup
 
 from pipeline.errors import ConfigError
 from pipeline.fragments import ThemeCatalog, clock, load_themes
+from pipeline.fragments.confidence import WordIndex, confident, uncertain_ids
 from pipeline.fsutil import atomic_write_text, private_dir
 from pipeline.intentions import History, load_metric_catalog
 from pipeline.report import svg
 from pipeline.report.counts import amount, counted, noun, phrase
-from pipeline.report.excerpts import Block, excerpt
+from pipeline.report.excerpts import Block, excerpt, line_words
+from pipeline.report.glance import Fact, glance_facts
 from pipeline.report.overview import Overview, build_overview
 from pipeline.report.pdf import print_pdf
 from pipeline.report.since import SinceRow, format_date, since_rows
@@ -106,6 +108,13 @@ def _render(name: str, context: dict[str, Any]) -> str:
         raise ConfigError(f"sheet texts: missing text ({exc.message}); compare with {DEFAULT_TEXTS}") from exc
 
 
+def _facts(overview: Overview, texts: dict[str, Any], duration: str, uncertain: int) -> list[Fact]:
+    try:
+        return glance_facts(overview, texts, duration, uncertain)
+    except KeyError as exc:
+        raise ConfigError(f"sheet texts: missing text ({exc}); compare with {DEFAULT_TEXTS}") from exc
+
+
 def _duration_text(seconds: float, texts: dict[str, Any]) -> str:
     minutes = round(seconds / 60)
     if minutes >= 2:
@@ -113,7 +122,7 @@ def _duration_text(seconds: float, texts: dict[str, Any]) -> str:
     return clock(seconds)
 
 
-def _in_short(texts: dict[str, Any], overview: Overview, fragments: int, positive: int, duration: str) -> str:
+def _in_short(texts: dict[str, Any], overview: Overview, fragments: int, duration: str) -> str:
     """The opening lines: duration, questions, and how many fragments wait (counts that agree)."""
     words = texts["in_short"]
     none_word = texts["counts"]["none"]
@@ -121,13 +130,13 @@ def _in_short(texts: dict[str, Any], overview: Overview, fragments: int, positiv
         words["duration"].format(duration=duration),
         phrase(words["questions"], overview.questions, open=amount(overview.open, none_word)),
         phrase(words["fragments"], fragments),
-        phrase(words["positive"], positive) if fragments else "",
     ]
     return " ".join(sentence for sentence in sentences if sentence)
 
 
 def closing_prompts(fragments: list[Fragment], texts: dict[str, Any], count: int) -> list[str]:
-    """Prompts for the themes among the fragments first (in order), then general ones."""
+    """Prompts for the themes among the fragments first (in order), then the SLIM question once,
+    then general ones."""
     by_theme = texts["prompts"]["by_theme"]
     prompts: list[str] = []
     for fragment in fragments:
@@ -135,9 +144,38 @@ def closing_prompts(fragments: list[Fragment], texts: dict[str, Any], count: int
         if prompt and prompt not in prompts:
             prompts.append(prompt)
     general = list(texts["prompts"]["general"])
-    # keep room for at least two general prompts: one about what went well, one to take along
-    themed = prompts[: max(count - 2, 1)]
+    # keep room for the SLIM question and at least two general prompts: one about what went
+    # well, one to take along
+    themed = [*prompts[: max(count - 3, 1)], texts["prompts"]["slim"]]
     return themed + general[: count - len(themed)]
+
+
+@dataclass
+class TranscriptLine:
+    """One turn of the full transcript: who, when, and the words."""
+
+    role: str
+    label: str
+    start: float
+    clock: str
+    words: list[tuple[str, bool]]
+
+
+def _transcript(
+    conversation: Conversation, labels: dict[str, str], index: WordIndex, uncertain_below: float
+) -> list[TranscriptLine]:
+    return [
+        TranscriptLine(
+            role=turn.role,
+            label=labels.get(turn.role, turn.role),
+            start=turn.start,
+            clock=clock(turn.start),
+            words=[
+                pair for sentence in turn.sentences for pair in line_words(sentence, index, uncertain_below)
+            ],
+        )
+        for turn in sorted(conversation.turns, key=lambda turn: turn.start)
+    ]
 
 
 def _fragment_views(
@@ -147,6 +185,7 @@ def _fragment_views(
     texts: dict[str, Any],
     themes: ThemeCatalog,
     settings: Settings,
+    index: WordIndex,
 ) -> list[FragmentView]:
     views = []
     for number, fragment in enumerate(fragments, start=1):
@@ -157,6 +196,8 @@ def _fragment_views(
             texts["roles"],
             texts["marks"],
             settings.report.excerpt_max_sentences,
+            index,
+            settings.fragments.uncertain_below,
         )
         theme = themes.themes.get(fragment.theme)
         views.append(
@@ -202,6 +243,7 @@ def _fragments_json(views: list[FragmentView]) -> list[dict[str, Any]]:
                     "start": line.start,
                     "text": line.text,
                     "marks": line.marks,
+                    "uncertain_words": line.uncertain_words,
                 }
                 for block in view.blocks
                 for line in block.lines
@@ -223,8 +265,12 @@ def _context(
 ) -> tuple[dict[str, Any], list[FragmentView]]:
     texts = load_texts(settings)
     themes = load_themes(settings)
-    overview: Overview = build_overview(analysis, conversation, settings)
-    views = _fragment_views(fragments, conversation, analysis, texts, themes, settings)
+    index = WordIndex(conversation)
+    uncertain = uncertain_ids(analysis, conversation, settings.fragments)
+    # the sheet counts only what was heard clearly enough (pipeline.fragments.confidence)
+    counted_analysis = confident(analysis, conversation, settings.fragments)
+    overview: Overview = build_overview(counted_analysis, conversation, settings)
+    views = _fragment_views(fragments, conversation, counted_analysis, texts, themes, settings, index)
     labels = texts["roles"]
     since: list[SinceRow] | None = None
     if history is not None and (history.intentions or history.records):
@@ -233,6 +279,8 @@ def _context(
         )
     glance = texts["glance"]
     duration = _duration_text(conversation.duration_s, texts)
+    media = _media(media_href, media_kind, settings)
+    transcript = _transcript(conversation, labels, index, settings.fragments.uncertain_below)
     context = {
         "t": texts,
         "date_line": texts["date_line"].format(date=format_date(recorded_on, texts))
@@ -240,32 +288,34 @@ def _context(
         else texts["untitled_date_line"],
         "duration": duration,
         "o": overview,
+        "facts": _facts(overview, texts, duration, sum(1 for e in analysis.events if e.id in uncertain)),
         "labels": labels,
         "fragments": views,
-        "media": _media(media_href, media_kind, settings),
+        "media": media,
+        "media_name": PurePosixPath(media_href.split("?")[0]).name if media_href else None,
         "since": since,
         "has_history": history is not None,
         "prompts": closing_prompts(fragments, texts, settings.report.closing_prompts),
         "timeline": svg.timeline(
             conversation,
-            analysis.events,
+            counted_analysis.events,
             fragments,
             labels,
             settings.report.timeline_width,
             glance["timeline_title"],
+            described_by="timeline-moments",
         ),
         "share_bar": svg.talk_share_bar(overview.talk_share, labels, glance["talk_share_title"]),
         "legend": {kind: svg.legend_marker(kind) for kind in ("open", "closed", "summary", "fragment")},
         "role_colours": svg.ROLE_COLOURS,
+        "transcript": transcript,
+        "has_uncertain": any(unsure for line in transcript for _, unsure in line.words),
         "css": Markup((TEMPLATES / "sheet.css").read_text(encoding="utf-8")),
         "script": Markup((TEMPLATES / "sheet.js").read_text(encoding="utf-8")),
-        "in_short": _in_short(
-            texts, overview, len(fragments), sum(1 for f in fragments if f.positive), duration
-        ),
+        "in_short": _in_short(texts, overview, len(fragments), duration),
         "noun": noun,
         "phrase": phrase,
         "counted": lambda forms, n: counted(forms, n, texts["counts"]["none"]),
-        "seconds": lambda value: glance["seconds"].format(value=f"{value:.1f}".replace(".", ",")),
     }
     return context, views
 

@@ -37,8 +37,8 @@ class FragmentSettings(Section):
     """Configuration of candidate-fragment selection."""
 
     themes_file: Path = Path("config/themes.nl.yaml")  # resolved with settings.resolve
-    context_before_s: float = Field(6.0, ge=0)
-    context_after_s: float = Field(3.0, ge=0)
+    context_before_s: float = Field(4.0, ge=0)
+    context_after_s: float = Field(1.5, ge=0)
     long_event_cap_s: float = Field(20.0, gt=0)  # long events (monologues) show their first part
     run_span_s: float = Field(30.0, ge=0)  # candidate windows also span runs of moments this close
     min_length_s: float = Field(15.0, gt=0)
@@ -68,5 +68,15 @@ class FragmentSettings(Section):
     confirm_first_words: int = Field(4, ge=1)
     confirm_blockers: list[str] = Field(default_factory=list)
     group_gap_s: float = Field(3.0, ge=0)
+    # Edges follow the turns (pipeline.fragments.boundaries): the lead-in and the reply.
+    pad_before_s: float = Field(0.3, ge=0)  # silence kept before the first turn
+    pad_after_s: float = Field(0.6, ge=0)  # and after the last one, never into a neighbour
+    lead_within_s: float = Field(3.0, ge=0)  # a turn ending this soon before the first one leads into it
+    lead_max_s: float = Field(15.0, ge=0)  # ... unless it is longer than this
+    reply_within_s: float = Field(5.0, ge=0)  # an answer starting this soon after a question is shown
+    # ASR confidence (pipeline.fragments.confidence): words below this probability are shown
+    # as "onzeker verstaan", and an event whose deciding words are is left out of counts and scoring.
+    uncertain_below: float = Field(0.5, ge=0, le=1)
+    uncertain_share: float = Field(0.5, gt=0, le=1)  # of the deciding words, for an event to be uncertain
     fill_theme: str = "gesprek"
     kinds: dict[str, KindSettings] = Field(default_factory=dict)
