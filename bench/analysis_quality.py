@@ -89,7 +89,7 @@ def fragment_coverage(items: list[LabelledConversation], settings: Settings) -> 
     """How many labelled moments the fragments chosen from the real analysis cover."""
 
     def fragments_of(conversation: Conversation) -> list[Fragment]:
-        conversation = ensure_sentences(conversation, AnalysisContext.from_settings(settings).nlp)
+        conversation = ensure_sentences(conversation, AnalysisContext.from_settings(settings))
         return select_fragments(analyse(conversation, settings), conversation, settings)
 
     return moment_coverage(items, fragments_of)

@@ -276,6 +276,7 @@ def _merge(reports: list[TurnReport]) -> TurnReport:
         for label, score in report.scores.items():
             target = out.scores.setdefault(label, Score())
             target.tp, target.fp, target.fn = target.tp + score.tp, target.fp + score.fp, target.fn + score.fn
+            target.errors.extend(score.errors)
         out.form_correct += report.form_correct
         out.form_total += report.form_total
         out.turns += report.turns
@@ -296,7 +297,7 @@ def cross_validate(
         held_names = {names[i] for i in held}
         keep = set(names) - held_names
         decisions = {name: read_decision(name, fit(name, data[name], choices[name], keep)) for name in data}
-        fold_context = replace(context, model=AnalysisModel(decisions, {}))
+        fold_context = replace(context, model=AnalysisModel.build(decisions, {}))
         held_items = [item for item in items if item.name in held_names]
 
         def run(conversation: Any, ctx: AnalysisContext = fold_context) -> Any:
@@ -380,6 +381,15 @@ def main(argv: list[str] | None = None) -> int:
         learned = cross_validate(items, data, choices, context)
         rules = {v: score_items(items, lambda c: analyse_in_context(c, context), v, seed=7) for v in VARIANTS}
         table = cv_table(learned, rules)
+        errors = OUT.parent / "cv_errors.txt"  # tune only: for error analysis, not committed
+        errors.write_text(
+            "\n".join(
+                f"{label}\t{kind}\t{where}\t{text}"
+                for label, score in learned["written"].scores.items()
+                for kind, where, text in score.errors
+            ),
+            encoding="utf-8",
+        )
         (OUT.parent / "cv_report.md").write_text(
             "Grouped 5-fold CV by conversation on the tune part (models/analysis/train.py --cv).\n\n"
             + table

@@ -151,7 +151,7 @@ def rule_findings(
 
     Training the learned decisions starts from exactly this, as the analysis does.
     """
-    conversation = ensure_sentences(conversation, context.nlp)
+    conversation = ensure_sentences(conversation, context)
     views = build_views(conversation, context)
     grouped = turn_views(views, conversation.turns)
     return conversation, views, grouped, _detect(conversation, views, grouped, context)

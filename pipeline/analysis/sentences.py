@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from pipeline.analysis.context import AnalysisContext
 from pipeline.nlp import DutchNlp
 from pipeline.types import Conversation, Sentence, Turn
 
@@ -38,24 +39,32 @@ def _word_text(turn: Turn) -> tuple[str, list[tuple[int, int]]]:
 
 CAPITALISED = re.compile(r"(?<=[\w'’]) +([A-Z][a-z]+)\b")
 NEVER_SPLIT_BEFORE = frozenset({"u", "uw"})  # written with a capital as a courtesy
+FUNCTION_WORD_LISTS = ("question_words", "subject_pronouns", "determiners", "stopwords", "discourse_markers")
 
 
-def _capital_breaks(text: str, start: int, end: int, nlp: DutchNlp) -> list[tuple[int, int]]:
+def _capital_breaks(
+    text: str, start: int, end: int, nlp: DutchNlp, function_words: frozenset[str]
+) -> list[tuple[int, int]]:
     """Split ``text[start:end]`` before capitalised common words that follow a bare word."""
     cuts = [
         start + match.start(1)
         for match in CAPITALISED.finditer(text[start:end])
-        if (word := match.group(1).lower()) not in NEVER_SPLIT_BEFORE and nlp.is_known_word(word)
+        if (word := match.group(1).lower()) not in NEVER_SPLIT_BEFORE
+        and (word in function_words or nlp.is_known_word(word))
     ]
     bounds = [start, *cuts, end]
     return list(pairwise(bounds))
 
 
-def _split_turn(turn: Turn, first_index: int, nlp: DutchNlp) -> list[Sentence]:
+def _split_turn(
+    turn: Turn, first_index: int, nlp: DutchNlp, function_words: frozenset[str]
+) -> list[Sentence]:
     words_text, word_spans = _word_text(turn)
     text = words_text or turn.text.strip()
     sentences: list[Sentence] = []
-    spans = [part for s, e in nlp.sentence_spans(text) for part in _capital_breaks(text, s, e, nlp)]
+    spans = [
+        part for s, e in nlp.sentence_spans(text) for part in _capital_breaks(text, s, e, nlp, function_words)
+    ]
     for start_char, end_char in spans:
         chunk = text[start_char:end_char].strip()
         if not chunk:
@@ -82,17 +91,19 @@ def _split_turn(turn: Turn, first_index: int, nlp: DutchNlp) -> list[Sentence]:
     return sentences
 
 
-def ensure_sentences(conversation: Conversation, nlp: DutchNlp) -> Conversation:
+def ensure_sentences(conversation: Conversation, context: AnalysisContext) -> Conversation:
     """The conversation itself when every spoken turn has sentences, else a completed copy."""
     if all(turn.sentences or not (turn.text.strip() or turn.words) for turn in conversation.turns):
         return conversation
+    # function words are not in the lemma tables, but they open sentences ("En…", "Hoe…")
+    function_words = frozenset().union(*(context.words(f"words.{key}") for key in FUNCTION_WORD_LISTS))
     turns: list[Turn] = []
     index = 0
     for turn in conversation.turns:
         if turn.sentences:
             sentences = [s.model_copy(update={"index": index + i}) for i, s in enumerate(turn.sentences)]
         else:
-            sentences = _split_turn(turn, index, nlp)
+            sentences = _split_turn(turn, index, context.nlp, function_words)
         index += len(sentences)
         turns.append(turn.model_copy(update={"sentences": sentences}))
     return conversation.model_copy(update={"turns": turns})
