@@ -161,6 +161,13 @@ _CACHE: dict[Path, AnalysisModel] = {}
 _LOCK = threading.Lock()
 
 
+def learned_identity(settings: Any) -> str | None:
+    """The shipped model's own content hash (part of the analysis stage's cache key), or None
+    when the learned decisions are off: retraining changes the analysis, so it must re-run."""
+    learned = settings.analysis.learned
+    return load_model(settings.resolve(learned.model)).identity["sha256"] if learned.enabled else None
+
+
 def load_model(path: Path) -> AnalysisModel:
     """The model at ``path``, read once per process."""
     with _LOCK:
