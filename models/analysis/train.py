@@ -68,6 +68,13 @@ FOCUS_CLASSES = ("feeling", "fact", "other")
 RULE_FEATURE = {"self_answered": "rule:self", **{theme: f"rule:{theme}" for theme in THEMES}}
 
 
+def _rule_hit(name: str, features: dict[str, float]) -> bool:
+    """Whether the rules already decided yes for this unit."""
+    if name == "question":
+        return any(feature.startswith("rule:q:") for feature in features)
+    return RULE_FEATURE[name] in features
+
+
 @dataclass
 class Dataset:
     """Feature dicts, labels and conversation groups of one decision."""
@@ -223,7 +230,7 @@ def choose(name: str, dataset: Dataset, add_only: bool) -> Choice:
     _, matrix = _matrix(dataset.features)
     binary = name != "focus"
     labels = np.array(dataset.labels)
-    rule_hit = np.array([RULE_FEATURE[name] in f for f in dataset.features]) if add_only else None
+    rule_hit = np.array([_rule_hit(name, f) for f in dataset.features]) if add_only else None
     folds = list(GroupKFold(n_splits=SETTINGS["folds"]).split(matrix, labels, np.array(dataset.groups)))
     best = Choice(0.0, 0.5, -1.0)
     for c in SETTINGS["c_grid"]:

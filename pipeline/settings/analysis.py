@@ -140,6 +140,7 @@ class LearnedSettings(Section):
     # what they lack: the model only adds there; elsewhere it also overrules the rules.
     add_only: list[LearnedDecision] = Field(
         default_factory=lambda: [
+            "question",
             "self_answered",
             "summary",
             "agenda",

@@ -5,8 +5,8 @@ themes, emotion, resistance, advice), a word list cannot hold all the ways Dutch
 a linear model over the rules' own output plus words, character n-grams and context makes
 the call:
 
-- **questions without "?"**: the model decides from word order and words (a "?" stays the
-  rules' call, which is reliable on written and Whisper text);
+- **questions without "?"**: the model adds questions from word order and words that the
+  rules missed (a "?" stays the rules' call, which is reliable on written and Whisper text);
 - **focus** of every question: feeling, fact or other;
 - **self-answered**: whether the next sentence of the turn answers the question; the model
   only adds to the rules here (self-answers are rare in the labelled data, and a hedged
@@ -49,12 +49,16 @@ def _new_cue(view: SentenceView, context: AnalysisContext) -> QuestionCue:
     return QuestionCue("yes_no")
 
 
-def _questions(found: Findings, views: list[SentenceView], scores: Scores, context: AnalysisContext) -> None:
+def _questions(
+    found: Findings, views: list[SentenceView], scores: Scores, context: AnalysisContext, add_only: bool
+) -> None:
     roles = context.settings.self_answer.roles
     for view in views:
         if view.qmark or view.role not in roles or not view.words:
             continue
         yes = scores.positive("question", view.position)
+        if not yes and add_only:
+            continue
         if yes and view.position not in found.questions:
             cue = _new_cue(view, context)
             found.questions[view.position] = cue
@@ -143,7 +147,7 @@ def revise(
     use = set(context.settings.learned.decisions)
     sentence_scores, turn_scores = model.score(units.sentences), model.score(units.turns)
     if "question" in use:
-        _questions(found, views, sentence_scores, context)
+        _questions(found, views, sentence_scores, context, "question" in context.settings.learned.add_only)
         found.stacked = stacked_questions(conversation.turns, grouped, set(found.questions), context)
     if "focus" in use:
         _focus(found, sentence_scores)
