@@ -76,7 +76,7 @@ class SpeakerEvidence(Section):
     becomes one speaker again, and a ghost cluster of noise or laughter disappears.
     """
 
-    min_speech_s: float = Field(4.0, ge=0)  # total speech time
+    min_speech_s: float = Field(2.0, ge=0)  # total speech time
     min_longest_turn_s: float = Field(1.0, ge=0)  # its longest segment
     min_centroid_distance: float = Field(0.15, ge=0, le=2)  # 1 - cosine to the nearest other centroid
 
