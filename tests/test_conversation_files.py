@@ -118,6 +118,7 @@ def test_eaf_has_one_tier_per_participant(written) -> None:
 
     _, paths = written
     eaf = Elan.Eaf(str(paths[4]))
-    assert set(eaf.get_tier_names()) == {"klantmanager", "client", "other"}
+    assert set(eaf.get_tier_names()) == {"klantmanager", "client", "other", "overlap"}
+    assert eaf.get_annotation_data_for_tier("overlap") == [(2400, 2500, "klantmanager en client tegelijk")]
     assert eaf.get_annotation_data_for_tier("klantmanager") == [(500, 2500, "Hoe gaat het met je?")]
     assert eaf.get_annotation_data_for_tier("other") == [(6500, 7500, "Ik vertaal.")]

@@ -24,9 +24,13 @@ def diarize(
 ) -> Diarization:
     """Speaker segments (start, end, anonymous id) and one voice centroid per speaker.
 
-    ``num_speakers`` (e.g. ``participants:`` from the consent record) fixes
-    the count; otherwise it is estimated between ``min_speakers`` and
-    ``max_speakers`` (defaults from ``diarization.min_speakers/max_speakers``).
+    ``num_speakers`` (e.g. ``participants:`` from the consent record) is an
+    expectation: the embedded backend clusters into that many, then merges
+    every cluster without enough evidence of its own (``diarization.evidence``),
+    so it is an upper bound. Otherwise the count is estimated between
+    ``min_speakers`` and ``max_speakers`` (defaults from
+    ``diarization.min_speakers/max_speakers``). Segments of different speakers
+    overlap where two people talk at once.
     """
     config = settings.diarization
     low = min_speakers if min_speakers is not None else config.min_speakers

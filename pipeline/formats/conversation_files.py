@@ -6,7 +6,8 @@
   (``<v klantmanager>``, ``<v client>``, ``<v other>``), the form researchers
   correct by hand;
 * ``diarization.rttm``: the diarisation with the role label as speaker name;
-* ``transcript.eaf``: ELAN, one tier per participant, one annotation per turn.
+* ``transcript.eaf``: ELAN, one tier per participant, one annotation per turn,
+  and an ``overlap`` tier with who talked over whom (Dutch, as researchers read it).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from pipeline.formats.subtitles import Cue, to_srt, to_webvtt
 from pipeline.fsutil import atomic_write_bytes, atomic_write_json, atomic_write_text, private_dir
-from pipeline.types import Conversation, Diarization, RoleAssignment
+from pipeline.types import Conversation, Diarization, Overlap, RoleAssignment
 
 
 def _rttm_token(text: str) -> str:
@@ -38,8 +39,19 @@ def to_rttm(diarization: Diarization, roles: RoleAssignment, recording_id: str) 
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+OVERLAP_TIER = "overlap"
+
+
+def _overlap_text(overlap: Overlap, labels: dict[str, str]) -> str:
+    """Who talked over whom, in the words of the Dutch sheet: "client onderbreekt klantmanager"."""
+    if overlap.interrupter and overlap.interrupted:
+        who, whom = labels.get(overlap.interrupter, overlap.interrupter), labels.get(overlap.interrupted, "")
+        return f"{who} onderbreekt {whom}"
+    return " en ".join(labels.get(speaker, speaker) for speaker in overlap.speakers) + " tegelijk"
+
+
 def to_eaf(conversation: Conversation) -> bytes:
-    """ELAN XML: a tier per participant label, an annotation per turn (milliseconds)."""
+    """ELAN XML: a tier per participant label, an annotation per turn, and the overlaps (milliseconds)."""
     from pympi import Elan
 
     eaf = Elan.Eaf(author="kijkwijzer")
@@ -49,6 +61,14 @@ def to_eaf(conversation: Conversation) -> bytes:
     for turn in conversation.turns:
         start = round(turn.start * 1000)
         eaf.add_annotation(turn.label, start, max(start + 1, round(turn.end * 1000)), turn.text)
+    if conversation.overlaps:
+        labels = {speaker.id: speaker.label for speaker in conversation.speakers}
+        eaf.add_tier(OVERLAP_TIER)
+        for overlap in conversation.overlaps:
+            start = round(overlap.start * 1000)
+            eaf.add_annotation(
+                OVERLAP_TIER, start, max(start + 1, round(overlap.end * 1000)), _overlap_text(overlap, labels)
+            )
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "transcript.eaf"
         Elan.to_eaf(str(path), eaf, pretty=True)

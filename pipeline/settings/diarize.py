@@ -49,6 +49,38 @@ class EmbeddedSettings(Section):
     snap_radius_s: float = Field(0.3, ge=0)  # move speaker changes to the quietest frame this near
 
 
+class OverlapSettings(Section):
+    """Overlapped-speech detection with pyannote segmentation-3.0 (ONNX, run with onnxruntime).
+
+    The model only counts speakers per frame; who the second voice is comes
+    from the clustering (the nearest other speaker in time). Without the model
+    file the backend still runs, with one warning, and reports no overlaps.
+    """
+
+    enabled: bool = True
+    model_path: Path = Path("models/segmentation_3.0/segmentation-3.0.onnx")
+    window_s: float = Field(10.0, gt=1, le=10)  # the model's training chunk is 10 s
+    step_s: float = Field(2.5, gt=0.1)
+    threshold: float = Field(0.5, gt=0, lt=1)  # P(two or more speakers), averaged over windows
+    min_overlap_s: float = Field(0.2, ge=0)  # shorter stretches are dropped
+    fill_gap_s: float = Field(0.1, ge=0)  # overlap stretches this close are one overlap
+    batch_size: int = Field(8, ge=1)
+    threads: int = Field(1, ge=1)  # onnxruntime intra-op threads
+
+
+class SpeakerEvidence(Section):
+    """When a cluster counts as a speaker (the consent's participant count is only an upper bound).
+
+    A cluster that fails any test is merged into the most similar one, so one
+    voice split in two (seen with ``participants: 3`` and a quiet third voice)
+    becomes one speaker again, and a ghost cluster of noise or laughter disappears.
+    """
+
+    min_speech_s: float = Field(2.0, ge=0)  # total speech time
+    min_longest_turn_s: float = Field(1.0, ge=0)  # its longest segment
+    min_centroid_distance: float = Field(0.15, ge=0, le=2)  # 1 - cosine to the nearest other centroid
+
+
 class PyannoteSettings(Section):
     """The optional pyannote.audio backend (``pip install .[pyannote]``), from a local directory."""
 
@@ -65,5 +97,7 @@ class DiarizationSettings(Section):
     min_speakers: int = Field(2, ge=1)
     max_speakers: int = Field(4, ge=1)
     vad: VadSettings = VadSettings()
+    evidence: SpeakerEvidence = SpeakerEvidence()
+    overlap: OverlapSettings = OverlapSettings()
     embedded: EmbeddedSettings = EmbeddedSettings()
     pyannote: PyannoteSettings = PyannoteSettings()

