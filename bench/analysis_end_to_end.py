@@ -92,7 +92,7 @@ def run_process(name: str, out: Path) -> Path:
     """``kijkwijzer process`` on the sample recording; returns its output folder."""
     media = ROOT / "sample_media" / SAMPLES[name]
     target = out / name
-    command = [sys.executable, "-m", "kijkwijzer.cli", "process", str(media), "--out", str(target)]
+    command = [str(Path(sys.executable).parent / "kijkwijzer"), "process", str(media), "--out", str(target)]
     subprocess.run(command, check=True, cwd=ROOT)
     return target
 
@@ -101,12 +101,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--reuse", type=Path, help="folder with <name>/transcript.json from an earlier run")
     parser.add_argument("--names", default=",".join(SAMPLES))
+    parser.add_argument("--keep", type=Path, help="write the process outputs here (reuse them later)")
     args = parser.parse_args(argv)
     settings = load_settings(environ={})
     rows: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.names.split(","):
-            folder = args.reuse / name if args.reuse else run_process(name, Path(tmp))
+            folder = args.reuse / name if args.reuse else run_process(name, args.keep or Path(tmp))
             conversation = read_transcript(folder / "transcript.json", settings.analysis)
             analysis = analyse(conversation, settings)
             spans, gold = gold_turns(name)

@@ -136,6 +136,9 @@ class LearnedSettings(Section):
     enabled: bool = True
     model: Path = Path("models/analysis/kijkwijzer_analysis.json.gz")
     decisions: list[LearnedDecision] = Field(default_factory=lambda: list(get_args(LearnedDecision)))
+    # The question decision runs only on transcripts whose share of sentences with "?" is at most
+    # this: where "?" is written, it is better evidence than the model's guess.
+    question_marks_trusted_above: float = Field(0.05, ge=0, le=1)
     # Decisions where the rules' own hits are precise (≥ 0.8 on the tune part) and recall is
     # what they lack: the model only adds there; elsewhere it also overrules the rules.
     add_only: list[LearnedDecision] = Field(

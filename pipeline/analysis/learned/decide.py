@@ -5,8 +5,9 @@ themes, emotion, resistance, advice), a word list cannot hold all the ways Dutch
 a linear model over the rules' own output plus words, character n-grams and context makes
 the call:
 
-- **questions without "?"**: the model adds questions from word order and words that the
-  rules missed (a "?" stays the rules' call, which is reliable on written and Whisper text);
+- **questions without "?"**: in a transcript that has (almost) no "?" at all, the model adds
+  questions from word order and words that the rules missed; where the transcript marks its
+  questions, the rules read them (in CV the model there only added false questions);
 - **focus** of every question: feeling, fact or other;
 - **self-answered**: whether the next sentence of the turn answers the question; the model
   only adds to the rules here (self-answers are rare in the labelled data, and a hedged
@@ -53,8 +54,12 @@ def _questions(
     found: Findings, views: list[SentenceView], scores: Scores, context: AnalysisContext, add_only: bool
 ) -> None:
     roles = context.settings.self_answer.roles
-    for view in views:
-        if view.qmark or view.role not in roles or not view.words:
+    spoken = [view for view in views if view.role in roles and view.words]
+    marked = sum(view.qmark for view in spoken) / max(1, len(spoken))
+    if marked > context.settings.learned.question_marks_trusted_above:
+        return  # the transcript marks its questions: the rules read them from "?" and word order
+    for view in spoken:
+        if view.qmark:
             continue
         yes = scores.positive("question", view.position)
         if not yes and add_only:
