@@ -242,6 +242,7 @@ def test_a_transition_to_a_topic_on_the_agenda_announces_the_next_item(settings:
     agenda = {e.text for e in events(analyse(conv, settings), "agenda")}
     assert "Dan wil ik nu naar de cursus bij het werkcentrum." in agenda
     # the annotation guide: an explicit move to the next topic is agenda, elliptic or not
+    assert "Laten we het nu hebben over je vakantie." in agenda
     assert "Dan de sollicitaties." in agenda
 
 

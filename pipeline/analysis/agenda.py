@@ -3,13 +3,13 @@ client what they want to discuss ("Ik wil vandaag drie dingen bespreken: …", "
 vandaag nog bespreken?"). A topic named mid-conversation without any reference to the plan of
 the conversation ("Ik wil je iets vertellen over de schuldhulp") is not an agenda, so a cue
 must come with a word about the conversation's plan (``agenda.context``). Later in the
-conversation, a transition that moves on to a topic the agenda named ("Dan wil ik nu naar de
-cursus.") announces the next agenda item (``agenda_transitions``).
+conversation, an explicit move to the next topic ("Dan wil ik nu naar de cursus.", "Dan de
+sollicitaties.") is agenda too, as the annotation guide says (``agenda_transitions``).
 """
 
 from __future__ import annotations
 
-from pipeline.analysis.context import AnalysisContext, SentenceView, content_lemmas
+from pipeline.analysis.context import AnalysisContext, SentenceView, has_finite_verb
 
 
 def detect_agenda(view: SentenceView, context: AnalysisContext) -> str | None:
@@ -67,26 +67,23 @@ def agenda_follow_ups(
 def agenda_transitions(
     views: list[SentenceView], agenda: dict[int, str], context: AnalysisContext
 ) -> dict[int, str]:
-    """Klantmanager transitions that move on to a topic named on the agenda earlier.
+    """Klantmanager moves to the next topic (annotation guide: an explicit move is agenda).
 
-    "Dan wil ik nu naar de cursus bij het werkcentrum." after "Ik wil vandaag drie dingen
-    bespreken: …, en de cursus bij het werkcentrum." announces the next agenda item. The
-    sentence must be a full transition (``agenda.transitions``: a verb of moving on), and
-    share a topic word with an earlier agenda sentence; words about the plan itself
-    (``agenda.context``) do not count as shared topics, and elliptic transitions ("Dan de
-    cursus.") are left out, as the dev set's labelling rules ask.
+    A full transition names the move with a verb ("Dan wil ik nu naar de cursus.", "Laten we
+    het nu hebben over je uitkering.", ``agenda.transitions``); an elliptic one is a short,
+    verbless "Dan de sollicitaties." / "Dan nog één ding." (``agenda.elliptic_moves``, at
+    most ``themes.elliptic_move_max_words`` words). Moving on just by asking a question does
+    not count, so questions are left out.
     """
     found: dict[int, str] = {}
-    plan_words = context.words("agenda.context")
     roles = context.settings.themes.klantmanager_roles
-    topics: set[str] = set()
+    limit = context.settings.themes.elliptic_move_max_words
     for view in views:
-        if view.position in agenda:
-            topics |= content_lemmas(view, context) - plan_words
-            continue
-        if not topics or view.role not in roles:
+        if view.position in agenda or view.role not in roles or view.qmark:
             continue
         cue = context.match("agenda.transitions", view)
-        if cue is not None and (content_lemmas(view, context) - plan_words) & topics:
+        if cue is None and len(view.words) <= limit and not has_finite_verb(view, context):
+            cue = context.match("agenda.elliptic_moves", view)
+        if cue is not None:
             found[view.position] = cue
     return found

@@ -101,6 +101,7 @@ class ThemeSettings(Section):
     resistance_roles: list[RoleName] = Field(default_factory=lambda: ["client"])
     advice_at_length_s: float = Field(20.0, gt=0)
     advice_at_length_sentences: int = Field(3, ge=1)
+    elliptic_move_max_words: int = Field(6, ge=1)  # "Dan de sollicitaties." moves to a topic
 
 
 class TopicSettings(Section):
