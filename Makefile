@@ -11,7 +11,7 @@ APT_PACKAGES := chromium fonts-dejavu-core util-linux ffmpeg strace
 DEMO_OUT ?= demo-out
 STAMP := $(VENV)/.stamp-$(shell cat pyproject.toml Makefile | sha256sum | cut -c1-12)
 
-.PHONY: setup setup-full system-deps demo test lint clean
+.PHONY: setup setup-full system-deps demo test lint clean model
 
 system-deps:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
@@ -45,6 +45,11 @@ demo: setup
 test: setup-full
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -q -ra
+
+# Retrain the shipped Dutch spaCy pipeline models/nl_kijkwijzer_sm (CPU, < 60 min on 2 cores) from
+# ../shared/data/ud_dutch and models/nlp_training/spoken_nl.conllu. CI never trains.
+model: setup
+	$(PY) -m pipeline.nlp.train
 
 lint: setup
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -67,3 +67,45 @@ def score(nlp: Any, sentences: Iterable[UdSentence]) -> dict[str, Any]:
         "lemma": round(lemma / tokens, 4),
         "finite_verbs": {**_f1(fin_tp, fin_pred, fin_gold), "gold": fin_gold},
     }
+
+
+def finite_decisions(dutch_nlp: Any, sentences: Iterable[UdSentence]) -> dict[str, Any]:
+    """Finite-verb F1 of three deciders over the analysis tokens of ``sentences``.
+
+    ``rule`` is :meth:`DutchNlp.is_finite` (morphology when the tagger is confident, the verb
+    list otherwise), ``morphology`` the tagger alone, ``verb_list`` the list alone. The gold
+    words are joined into text and run through :meth:`DutchNlp.tokenize`, as the analysis does;
+    a sentence whose analysis tokens differ from the gold words (after dropping the same
+    punctuation) is skipped and counted.
+    """
+    from pipeline.nlp import KEPT_PUNCT
+
+    sentences = list(sentences)
+    texts = [
+        "".join(w + (" " if sp else "") for w, sp in zip(s.words, s.spaces, strict=True)) for s in sentences
+    ]
+    counts = {name: [0, 0, 0] for name in ("rule", "morphology", "verb_list")}  # tp, predicted, gold
+    skipped = 0
+    for sentence, tokens in zip(sentences, dutch_nlp.tokenize(texts), strict=True):
+        gold = [
+            _finite(feats)
+            for word, upos, feats in zip(sentence.words, sentence.upos, sentence.feats, strict=True)
+            if upos != "PUNCT" or word in KEPT_PUNCT
+        ]
+        if len(gold) != len(tokens):
+            skipped += 1
+            continue
+        for token, is_gold in zip(tokens, gold, strict=True):
+            decisions = {
+                "rule": dutch_nlp.is_finite(token),
+                "morphology": bool(token.finite),
+                "verb_list": token.lower in dutch_nlp.verb_lemmas,
+            }
+            for name, predicted in decisions.items():
+                counts[name][0] += predicted and is_gold
+                counts[name][1] += predicted
+                counts[name][2] += is_gold
+    return {
+        **{name: {**_f1(tp, pred, gold), "gold": gold} for name, (tp, pred, gold) in counts.items()},
+        "sentences_skipped": skipped,
+    }

@@ -103,15 +103,6 @@ class ThemeSettings(Section):
     advice_at_length_sentences: int = Field(3, ge=1)
 
 
-class TopicSettings(Section):
-    """Who introduces topics (pipeline/analysis/topics.py)."""
-
-    window_turns: int = Field(4, ge=1)  # subject words of these last turns are not new
-    min_new_words: int = Field(2, ge=1)  # after a closing "Goed.": new subject words needed
-    max_overlap: float = Field(0.25, ge=0, le=1)  # ... and the share it may share with those turns
-    closure_roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager"])
-
-
 class NlpSettings(Section):
     """The Dutch spaCy pipeline the analysis runs on (pipeline/nlp)."""
 
@@ -122,10 +113,26 @@ class NlpSettings(Section):
     min_tag_confidence: float = Field(0.8, ge=0, le=1)
 
 
+class TopicSettings(Section):
+    """Who introduces topics (pipeline/analysis/topics.py)."""
+
+    window_turns: int = Field(4, ge=1)  # subject words of these last turns are not new
+    min_new_words: int = Field(2, ge=1)  # after a closing "Goed.": new subject words needed
+    max_overlap: float = Field(0.25, ge=0, le=1)  # ... and the share it may share with those turns
+    closure_roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager"])
+
+
 class AnalysisSettings(Section):
     """Configuration of the analysis stage (pipeline/analysis)."""
 
     nlp: NlpSettings = NlpSettings()
+
+    @property
+    def spacy_model(self) -> str:
+        """Transitional alias of ``nlp.model`` until pipeline/analysis/context.py calls
+        ``pipeline.nlp.nlp_from_settings`` (the analysis is being rewritten on another branch)."""
+        return self.nlp.model
+
     lexicons: LexiconSettings = LexiconSettings()
     vtt_merge_gap_s: float = Field(1.0, ge=0)
     vtt_voices: dict[Literal["klantmanager", "client"], list[str]] = Field(
@@ -142,9 +149,3 @@ class AnalysisSettings(Section):
     turn_taking: TurnTakingSettings = TurnTakingSettings()
     themes: ThemeSettings = ThemeSettings()
     topics: TopicSettings = TopicSettings()
-
-    @property
-    def spacy_model(self) -> str:
-        """Transitional alias of ``nlp.model`` until pipeline/analysis/context.py calls
-        ``pipeline.nlp.nlp_from_settings`` (the analysis is being rewritten on another branch)."""
-        return self.nlp.model
