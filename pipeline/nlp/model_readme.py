@@ -6,6 +6,8 @@ README would drift from ``meta.json``, which the tests check against the trainin
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +58,9 @@ def write_readme(path: Path, meta: dict[str, Any]) -> None:
         "## Split",
         "",
         "Per treebank file, whole documents (by sentence id) are held out in hashed order until they",
-        "hold ≥ 10% of the file's sentences; every 4th spoken sentence is held out. Held-out data is",
-        "only scored: training runs a fixed number of steps, with no early stopping or model choice.",
+        "hold ≥ 10% of the file's sentences (skipping a document that would take it past 12%); every",
+        "4th spoken sentence is held out. Held-out data is only scored: training runs a fixed number",
+        "of steps, with no early stopping or model choice.",
         "",
         "| file | train sentences | held-out sentences | held-out documents |",
         "|---|---|---|---|",
@@ -98,3 +101,8 @@ def write_readme(path: Path, meta: dict[str, Any]) -> None:
         "",
     ]
     atomic_write_text(path, "\n".join(lines))
+
+
+if __name__ == "__main__":  # regenerate a model's README from its meta.json
+    folder = Path(sys.argv[1])
+    write_readme(folder / "README.md", json.loads((folder / "meta.json").read_text(encoding="utf-8")))
