@@ -10,8 +10,10 @@ Which pipeline (``analysis.nlp.model``):
 - ``blank``: ``spacy.blank("nl")`` with no tagger, only when asked (finite verbs then come
   from the hand-written verb lexicon, models/lexicons/nl_verbs.yaml).
 
-Lemmas come from the verb table first (the patterns in the lexicons are written against it),
-then from the pipeline's lemmatizer, or the spacy-lookups-data table without one. The
+Lemmas come from the verb table first, then from the spacy-lookups-data table, and only for
+words neither knows from the pipeline's lemmatizer: the lexicon patterns and the analysis'
+learned features were built on the first two (with the trained lemmatizer first, question
+F1 without "?" on the analysis test part was 0.923 instead of 0.927). The
 pipeline is loaded once per process, because loading costs more than analysing an hour of
 talk. Nothing is downloaded: a missing model is a one-line error naming ``make model``.
 """
@@ -282,7 +284,7 @@ class DutchNlp:
                     Token(
                         text,
                         lower,
-                        lemma or tok.lemma_.lower() or lower,
+                        lemma or self._lookup.get(lower) or tok.lemma_.lower() or lower,
                         finite="Fin" in tok.morph.get("VerbForm") or tok.tag_.startswith("WW|pv"),
                         pos=tok.pos_,
                         pron_type=pron_type[0] if pron_type else "",
