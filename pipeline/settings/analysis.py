@@ -125,6 +125,8 @@ class TopicSettings(Section):
 class AnalysisSettings(Section):
     """Configuration of the analysis stage (pipeline/analysis)."""
 
+    lexicons: LexiconSettings = LexiconSettings()
+    vtt_merge_gap_s: float = Field(1.0, ge=0)
     nlp: NlpSettings = NlpSettings()
 
     @property
@@ -133,8 +135,6 @@ class AnalysisSettings(Section):
         ``pipeline.nlp.nlp_from_settings`` (the analysis is being rewritten on another branch)."""
         return self.nlp.model
 
-    lexicons: LexiconSettings = LexiconSettings()
-    vtt_merge_gap_s: float = Field(1.0, ge=0)
     vtt_voices: dict[Literal["klantmanager", "client"], list[str]] = Field(
         default_factory=lambda: {
             "klantmanager": ["klantmanager", "werkregisseur"],
