@@ -12,7 +12,7 @@ DEMO_OUT ?= demo-out
 STAMP := $(VENV)/.stamp-$(shell cat pyproject.toml Makefile | sha256sum | cut -c1-12)
 NODE_DEPS := node_modules/.package-lock.json   # axe-core for the sheet's browser test (package.json)
 
-.PHONY: setup setup-full system-deps demo test lint clean analysis-model
+.PHONY: setup setup-full system-deps demo test lint clean analysis-model model
 
 system-deps:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
@@ -58,6 +58,11 @@ test: setup-full
 # Retrain the analysis' learned decisions on the tune part of tests/data (CI never trains).
 analysis-model: setup
 	$(PY) models/analysis/train.py --cv
+
+# Retrain the shipped Dutch spaCy pipeline models/nl_kijkwijzer_sm (CPU, < 60 min on 2 cores) from
+# ../shared/data/ud_dutch and models/nlp_training/spoken_nl.conllu. CI never trains.
+model: setup
+	$(PY) -m pipeline.nlp.train
 
 lint: setup
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -109,6 +109,12 @@ def _diarization_identity(settings: Settings) -> Any:
     return {"embedded": content_sha256(path), "overlap": overlap}
 
 
+def _nlp_identity(settings: Settings) -> Any:
+    from pipeline.nlp import model_identity
+
+    return model_identity(settings.analysis.nlp.model)
+
+
 def _diarize(s: StageInput) -> Diarization:
     from pipeline.diarize import diarize
 
@@ -261,7 +267,7 @@ STAGES: tuple[StageSpec, ...] = (
     ),
     StageSpec(
         "analysis", ("align",), ("analysis",), ("pipeline.analysis", "pipeline.nlp"), _analysis,
-        TypeAdapter(Analysis),
+        TypeAdapter(Analysis), model=_nlp_identity,
     ),
     StageSpec(
         "fragments", ("analysis", "align"), ("fragments",), ("pipeline.fragments",), _fragments,

@@ -1,8 +1,9 @@
-"""The NLP layer the analysis runs on: the spaCy fallback path, the verb table, the pattern
+"""The NLP layer the analysis runs on: the blank spaCy path, the verb table, the pattern
 language and the lexicon loader.
 
-``nl_core_news_sm`` is on no reachable package index, so the fallback (blank Dutch, the
-sentencizer and the lookup lemmatizer from spacy-lookups-data) is what runs here and in CI.
+The blank path (blank Dutch, the sentencizer and lookup lemmas from spacy-lookups-data) runs
+when ``analysis.nlp.model`` is ``blank``; the shipped trained pipeline is tested in
+tests/test_nlp_model.py.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import ConfigError
-from pipeline.nlp import FALLBACK_NAME, get_nlp
+from pipeline.nlp import BLANK, FALLBACK_NAME, get_nlp
 from pipeline.nlp.lexicon import Lexicon
 from pipeline.nlp.patterns import PatternSet, token_string
 from pipeline.nlp.verbs import expand_verbs
@@ -22,8 +23,8 @@ SETTINGS = load_settings(environ={})
 VERBS = SETTINGS.resolve(SETTINGS.analysis.lexicons.verbs)
 
 
-def test_missing_model_falls_back_to_blank_dutch() -> None:
-    nlp = get_nlp("nl_model_that_is_not_installed", VERBS)
+def test_blank_dutch() -> None:
+    nlp = get_nlp(BLANK, VERBS)
     assert nlp.name == FALLBACK_NAME and nlp.has_tagger is False
     tokens = nlp.tokenize(["Heb je de brieven al geopend, of niet?", "Klopt dat."])
     assert [t.lower for t in tokens[0]] == ["heb", "je", "de", "brieven", "al", "geopend", ",", "of", "niet"]
@@ -33,8 +34,8 @@ def test_missing_model_falls_back_to_blank_dutch() -> None:
     assert nlp.sentence_spans("Goedemorgen. Hoe gaat het? Goed!") == [(0, 12), (13, 26), (27, 32)]
 
 
-def test_default_setting_works_without_the_model() -> None:
-    nlp = get_nlp(SETTINGS.analysis.spacy_model, VERBS)
+def test_blank_finite_verbs_come_from_the_verb_list() -> None:
+    nlp = get_nlp(BLANK, VERBS)
     assert nlp.is_finite(nlp.tokenize(["Kunt"])[0][0])
 
 

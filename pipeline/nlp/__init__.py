@@ -1,16 +1,29 @@
-"""Dutch tokenisation, lemmas and (when a tagger exists) verb morphology for the analysis.
+"""Dutch tokenisation, lemmas, part of speech, morphology and dependencies for the analysis.
 
-``nl_core_news_sm`` is used when it is installed: its morphology marks finite verbs. It is on
-no reachable package index, so the default is the fallback ``spacy.blank("nl")`` with the
-rule-based sentencizer and the lookup lemmatizer from spacy-lookups-data. The fallback has no
-tagger, so finite verbs come from the hand-written verb lexicon (models/lexicons/nl_verbs.yaml)
-in both cases; with the model, its morphology is an extra signal. The pipeline is loaded once
-per process, because loading costs more than analysing an hour of talk.
+Which pipeline (``analysis.nlp.model``):
+
+- ``nl_core_news_sm`` (the default) when that package is installed; it is on no package index
+  we can reach, so otherwise the project's own ``models/nl_kijkwijzer_sm`` (trained by
+  ``python -m pipeline.nlp.train`` on UD Dutch plus spoken-style sentences, committed);
+- a folder path: that spaCy pipeline (``models/nl_kijkwijzer_sm`` is one);
+- another installed spaCy package name;
+- ``blank``: ``spacy.blank("nl")`` with no tagger, only when asked (finite verbs then come
+  from the hand-written verb lexicon, models/lexicons/nl_verbs.yaml).
+
+Lemmas come from the verb table first, then from the spacy-lookups-data table, and only for
+words neither knows from the pipeline's lemmatizer: the lexicon patterns and the analysis'
+learned features were built on the first two (with the trained lemmatizer first, question
+F1 without "?" on the analysis test part was 0.923 instead of 0.927). The
+pipeline is loaded once per process, because loading costs more than analysing an hour of
+talk. Nothing is downloaded: a missing model is a one-line error naming ``make model``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import importlib.util
+import json
 import sys
 import threading
 from dataclasses import dataclass
@@ -18,22 +31,88 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.errors import ModelMissingError
 from pipeline.nlp.lexicon import load_verb_entries
 from pipeline.nlp.verbs import expand_verbs
+from pipeline.settings import PROJECT_ROOT
 
-FALLBACK_NAME = "blank:nl"
+BLANK = "blank"  # analysis.nlp.model value for the tagger-less fallback
+FALLBACK_NAME = "blank:nl"  # its name in analysis.json
+OFFICIAL_MODEL = "nl_core_news_sm"
+SHIPPED_MODEL = Path("models/nl_kijkwijzer_sm")
 # Kept as tokens because patterns and clause splitting need them; other punctuation is dropped.
 KEPT_PUNCT = {",", ":", ";"}
+BATCH_SIZE = 256
 
 
 @dataclass(frozen=True)
 class Token:
-    """One word (or kept punctuation mark) of a sentence."""
+    """One word (or kept punctuation mark) of a sentence.
+
+    The model fields are empty (``""``/``None``) for the blank pipeline and for words made
+    with :meth:`DutchNlp.token`.
+    """
 
     text: str
     lower: str
-    lemma: str
+    lemma: str  # lowercased
     finite: bool | None = None  # the tagger's VerbForm=Fin; None without a tagger
+    pos: str = ""  # UPOS ("VERB", "AUX", "PRON", ...)
+    pron_type: str = ""  # PronType: "Int" (wat, wie), "Rel" (die, dat), "Dem", "Prs", ...
+    head: int | None = None  # index of the syntactic head in the sentence's token list; None: root or unknown
+    dep: str = ""  # dependency label ("nsubj", "aux", "ROOT", ...)
+    confidence: float | None = None  # the tagger's probability of its POS+morphology label
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """What ``analysis.nlp.model`` resolves to: a package name, a folder, or blank."""
+
+    kind: str  # "package", "folder" or "blank"
+    target: str  # package name or absolute folder path ("" for blank)
+
+
+def resolve_model(model: str) -> ModelChoice:
+    """Resolve the configured model without loading it (also used for the cache key).
+
+    Raises :class:`ModelMissingError` with the fix when a configured folder or package is absent.
+    """
+    if model == BLANK:
+        return ModelChoice("blank", "")
+    if "/" not in model and importlib.util.find_spec(model) is not None:
+        return ModelChoice("package", model)
+    if model == OFFICIAL_MODEL:
+        folder = PROJECT_ROOT / SHIPPED_MODEL
+    elif "/" in model or model.startswith("."):
+        folder = Path(model) if Path(model).is_absolute() else PROJECT_ROOT / model
+    else:
+        raise ModelMissingError(
+            f"analysis.nlp.model: spaCy package '{model}' is not installed "
+            f"(use {OFFICIAL_MODEL}, a pipeline folder such as {SHIPPED_MODEL}, or {BLANK})"
+        )
+    if not (folder / "meta.json").is_file():
+        raise ModelMissingError(f"no spaCy pipeline at {folder} (run `make model` to train {SHIPPED_MODEL})")
+    return ModelChoice("folder", str(folder))
+
+
+def model_identity(model: str) -> dict[str, str]:
+    """Name, version and meta digest of the configured pipeline, without loading spaCy.
+
+    Part of the analysis stage's cache key: retraining the shipped model changes its
+    ``meta.json`` (training-data hashes, accuracies), and so the digest.
+    """
+    choice = resolve_model(model)
+    if choice.kind == "blank":
+        return {"name": FALLBACK_NAME, "version": importlib.metadata.version("spacy")}
+    if choice.kind == "package":
+        return {"name": choice.target, "version": importlib.metadata.version(choice.target)}
+    raw = (Path(choice.target) / "meta.json").read_bytes()
+    meta = json.loads(raw)
+    return {
+        "name": f"{meta.get('lang', 'nl')}_{meta.get('name', Path(choice.target).name)}",
+        "version": str(meta.get("version", "")),
+        "meta_sha256": hashlib.sha256(raw).hexdigest(),
+    }
 
 
 _IMPORT_LOCK = threading.Lock()
@@ -61,27 +140,41 @@ def _import_spacy() -> Any:
         return spacy
 
 
+def _softmax_max(scores: Any) -> Any:
+    """Per row, the largest softmax probability (Tagger.v2 outputs unnormalised scores)."""
+    import numpy
+
+    scores = numpy.asarray(scores, dtype="float32")
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    return 1.0 / numpy.exp(shifted).sum(axis=1)
+
+
 class DutchNlp:
     """A loaded spaCy pipeline plus the finite-verb table; build it with :func:`get_nlp`."""
 
-    def __init__(self, model: str, verbs_path: Path) -> None:
+    def __init__(self, model: str, verbs_path: Path, min_tag_confidence: float) -> None:
         spacy = _import_spacy()
+        from spacy.lookups import load_lookups
+        from spacy.pipeline import Sentencizer
 
-        if model and model != FALLBACK_NAME and importlib.util.find_spec(model) is not None:
-            self._nlp = spacy.load(model, exclude=["ner", "parser", "senter"])
-            self.name = model
-            self.has_tagger = "morphologizer" in self._nlp.pipe_names or "tagger" in self._nlp.pipe_names
-        else:
+        choice = resolve_model(model)
+        self.identity = model_identity(model)
+        self.name = self.identity["name"]
+        self.version = self.identity["version"]
+        if choice.kind == "blank":
             self._nlp = spacy.blank("nl")
-            self._nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-            self._nlp.initialize()
-            self.name = FALLBACK_NAME
-            self.has_tagger = False
-        lemmatizer = self._nlp.get_pipe("lemmatizer") if "lemmatizer" in self._nlp.pipe_names else None
-        self._lookup = lemmatizer.lookups.get_table("lemma_lookup", {}) if lemmatizer is not None else {}
+        else:
+            self._nlp = spacy.load(choice.target, exclude=["ner", "senter"])
+        self._morphologizer = (
+            self._nlp.get_pipe("morphologizer") if "morphologizer" in self._nlp.pipe_names else None
+        )
+        self.has_tagger = self._morphologizer is not None or "tagger" in self._nlp.pipe_names
+        self.min_tag_confidence = min_tag_confidence
+        self._lookup = load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
         self._vocabulary: frozenset[str] | None = None
-        # Punctuation-based sentence splitting, as the align stage does it.
-        self._sentencizer = self._nlp.add_pipe("sentencizer", first=True)
+        # Punctuation-based sentence splitting, as the align stage does it; kept out of the
+        # pipeline so that it never constrains the parser.
+        self._sentencizer = Sentencizer()
         verbs = expand_verbs(load_verb_entries(verbs_path))
         self.verb_lemmas = verbs.lemmas
         self.verb_stems = verbs.stems
@@ -99,8 +192,7 @@ class DutchNlp:
         add their own function-word lists; this tells Dutch text from another language.
         """
         if self._vocabulary is None:
-            values = set(self._lookup.values()) if hasattr(self._lookup, "values") else set()
-            self._vocabulary = frozenset(values) | frozenset(self.verb_lemmas)
+            self._vocabulary = frozenset(self._lookup.values()) | frozenset(self.verb_lemmas)
         return word in self._lookup or word in self._vocabulary
 
     def is_bare_stem(self, token: Token) -> bool:
@@ -108,18 +200,35 @@ class DutchNlp:
         return token.lower in self.verb_stems
 
     def is_finite(self, token: Token) -> bool:
-        """Finite verb by the lexicon, or by the tagger's morphology when there is one."""
-        return token.lower in self.verb_lemmas or bool(token.finite)
+        """Whether the token is a finite verb (the question rules' verb-first test).
+
+        Decision rule: when the tagger labelled the token with probability at least
+        ``analysis.nlp.min_tag_confidence``, its morphology decides (``VerbForm=Fin``);
+        this is what tells "Werk je…" (verb) from "Werk is…" (noun) and covers verbs the
+        list lacks. When the tagger is unsure, when there is none (blank) and for tokens not
+        made by the tagger (:meth:`token`), the finite-verb list decides.
+        """
+        if (
+            token.finite is not None
+            and token.confidence is not None
+            and token.confidence >= self.min_tag_confidence
+        ):
+            return token.finite
+        return token.lower in self.verb_lemmas
 
     def tokenize(self, texts: list[str]) -> list[list[Token]]:
         """Tokens of each text, lowercased and lemmatised, punctuation dropped except , : ;.
 
-        Without a tagger only the tokenizer runs and lemmas come straight from the lookup
+        With a tagger every text is its own Doc (heads point inside it). Without one only the
+        tokenizer runs, on one Doc for all texts, and lemmas come straight from the lookup
         table: the lookup lemmatizer does exactly that, at several times the cost per token.
         """
         if self.has_tagger:
-            docs = self._nlp.pipe(texts, batch_size=256, disable=["sentencizer"])
-            return [self._tokens(doc)[0] for doc in docs]
+            out: list[list[Token]] = []
+            for start in range(0, len(texts), BATCH_SIZE):
+                docs, confidences = self._annotate(texts[start : start + BATCH_SIZE])
+                out.extend(self._tokens(doc, conf)[0] for doc, conf in zip(docs, confidences, strict=True))
+            return out
         # One Doc for all texts (joined by blank lines, which are space tokens) costs far less
         # than one Doc per sentence; tokens are split back by character offset.
         joined = "\n\n".join(texts)
@@ -127,34 +236,65 @@ class DutchNlp:
         for text in texts:
             starts.append(position)
             position += len(text) + 2
-        out: list[list[Token]] = [[] for _ in texts]
-        tokens, offsets = self._tokens(self._nlp.tokenizer(joined))
+        grouped: list[list[Token]] = [[] for _ in texts]
+        tokens, offsets = self._tokens(self._nlp.tokenizer(joined), None)
         index = 0
         for token, offset in zip(tokens, offsets, strict=True):
             while index + 1 < len(starts) and offset >= starts[index + 1]:
                 index += 1
-            out[index].append(token)
-        return out
+            grouped[index].append(token)
+        return grouped
 
-    def _tokens(self, doc: Any) -> tuple[list[Token], list[int]]:
+    def _annotate(self, texts: list[str]) -> tuple[list[Any], list[Any]]:
+        """Run the pipeline on one batch, keeping the morphologizer's confidence per token.
+
+        The morphologizer is run by hand (predict, then set_annotations) because spaCy keeps
+        no per-token score; the other components run as ``nlp.pipe`` would run them.
+        """
+        docs = list(self._nlp.tokenizer.pipe(texts))
+        confidences: list[Any] = [None] * len(docs)
+        for _name, component in self._nlp.pipeline:
+            if component is self._morphologizer and any(len(doc) for doc in docs):
+                scores = component.model.predict(docs)
+                component.set_annotations(docs, [s.argmax(axis=1) for s in scores])
+                confidences = [_softmax_max(s) if len(s) else None for s in scores]
+            else:
+                docs = list(component.pipe(docs, batch_size=BATCH_SIZE))
+        return docs, confidences
+
+    def _tokens(self, doc: Any, confidences: Any) -> tuple[list[Token], list[int]]:
         """The kept tokens of a Doc and their character offsets."""
+        kept: dict[int, int] = {}  # Doc index -> index in the returned list
+        for tok in doc:
+            if not (tok.is_space or (tok.is_punct and tok.text not in KEPT_PUNCT)):
+                kept[tok.i] = len(kept)
         tokens: list[Token] = []
         offsets: list[int] = []
         for tok in doc:
-            text = tok.text
-            if tok.is_space or (tok.is_punct and text not in KEPT_PUNCT):
+            if tok.i not in kept:
                 continue
+            text = tok.text
             if len(text) > 1 and text.endswith(".") and text[0] != ".":
                 text = text.rstrip(".")  # spaCy's Dutch abbreviation list makes "dat." one token
             lower = text.lower()
             lemma = self.verb_lemmas.get(lower)
-            finite = None
             if self.has_tagger:
-                lemma = lemma or tok.lemma_.lower() or lower
-                finite = "Fin" in tok.morph.get("VerbForm") or tok.tag_.startswith("WW|pv")
+                pron_type = tok.morph.get("PronType")
+                tokens.append(
+                    Token(
+                        text,
+                        lower,
+                        lemma or self._lookup.get(lower) or tok.lemma_.lower() or lower,
+                        finite="Fin" in tok.morph.get("VerbForm") or tok.tag_.startswith("WW|pv"),
+                        pos=tok.pos_,
+                        pron_type=pron_type[0] if pron_type else "",
+                        head=kept.get(tok.head.i) if tok.head.i != tok.i else None,
+                        dep=tok.dep_,
+                        confidence=float(confidences[tok.i]) if confidences is not None else None,
+                    )
+                )
             else:
-                lemma = lemma or self._lookup.get(lower, lower)
-            tokens.append(Token(text, lower, lemma, finite))
+                tokens.append(Token(text, lower, lemma or self._lookup.get(lower, lower)))
             offsets.append(tok.idx)
         return tokens, offsets
 
@@ -165,6 +305,21 @@ class DutchNlp:
 
 
 @cache
-def get_nlp(model: str, verbs_path: Path) -> DutchNlp:
-    """The process-wide pipeline for ``model`` (falls back to blank Dutch when absent)."""
-    return DutchNlp(model, verbs_path)
+def get_nlp(model: str, verbs_path: Path, min_tag_confidence: float | None = None) -> DutchNlp:
+    """The process-wide pipeline for ``model`` (see the module docstring for the choices).
+
+    ``min_tag_confidence`` defaults to the settings model's default (``analysis.nlp``).
+    """
+    if min_tag_confidence is None:
+        from pipeline.settings.analysis import NlpSettings
+
+        min_tag_confidence = NlpSettings().min_tag_confidence
+    return DutchNlp(model, verbs_path, min_tag_confidence)
+
+
+def nlp_from_settings(settings: Any) -> DutchNlp:
+    """The pipeline configured in ``settings.analysis.nlp`` (a :class:`pipeline.settings.Settings`)."""
+    section = settings.analysis
+    return get_nlp(
+        section.nlp.model, settings.resolve(section.lexicons.verbs), section.nlp.min_tag_confidence
+    )

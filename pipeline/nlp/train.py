@@ -1,0 +1,208 @@
+"""Train models/nl_kijkwijzer_sm, the Dutch spaCy pipeline the analysis uses by default.
+
+Why train our own: ``nl_core_news_sm`` is on no package index we can reach, and without a
+tagger the analysis can only recognise a verb-first question from a word list. This script
+retrains the shipped pipeline (tokenizer, tok2vec, morphologizer, parser, trainable
+lemmatizer) from the UD Dutch Alpino and LassySmall dev/test sections
+(``../shared/data/ud_dutch``, CC BY-SA 4.0) plus the project's hand-labelled spoken-style
+sentences (``models/nlp_training/spoken_nl.conllu``), with ``spacy train`` on the CPU.
+
+Split: per treebank file, whole documents (by sentence id) are held out in a fixed, hashed
+order until they hold at least 10% of the file's sentences; of the spoken set every fourth
+sentence is held out. Held-out sentences are only scored, never trained on or used to choose
+a model (the config trains a fixed number of steps without early stopping).
+
+Run ``python -m pipeline.nlp.train`` (or ``make model``); it writes the model folder with the
+sha256 of every training file, the split and the accuracies in ``meta.json`` and its README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from pipeline.nlp import _import_spacy
+from pipeline.nlp.conllu import UdSentence, read_conllu, sha256_file, to_doc
+from pipeline.nlp.evaluate import score
+from pipeline.nlp.model_readme import write_readme
+from pipeline.settings import PROJECT_ROOT
+
+TRAINING_DIR = PROJECT_ROOT / "models" / "nlp_training"
+DEFAULT_DATA = PROJECT_ROOT.parent / "shared" / "data" / "ud_dutch"
+DEFAULT_SPOKEN = TRAINING_DIR / "spoken_nl.conllu"
+DEFAULT_CONFIG = TRAINING_DIR / "config.cfg"
+DEFAULT_OUT = PROJECT_ROOT / "models" / "nl_kijkwijzer_sm"
+HELD_OUT_SHARE = 0.10
+SPOKEN_HELD_OUT_EVERY = 4  # sentence index % 4 == 3 is held out
+SPOKEN_REPEAT = 3  # the spoken sentences are few; each is seen this many times per epoch
+MODEL_NAME = "kijkwijzer_sm"
+MODEL_VERSION = "1.0.0"
+
+
+def split_by_document(sentences: list[UdSentence]) -> tuple[list[UdSentence], list[UdSentence]]:
+    """(train, held out): whole documents in hashed order until they hold ≥ 10% of the sentences.
+
+    A document that would take the held-out part past 12% is skipped (the Wikipedia documents
+    of LassySmall hold about 90 sentences each), so the share stays close to 10%.
+    """
+    by_doc: dict[str, list[UdSentence]] = defaultdict(list)
+    for sentence in sentences:
+        by_doc[sentence.doc_id].append(sentence)
+    order = sorted(by_doc, key=lambda doc: hashlib.sha256(doc.encode("utf-8")).hexdigest())
+    held_docs: set[str] = set()
+    held = 0
+    target = HELD_OUT_SHARE * len(sentences)
+    for doc in order:
+        if held >= target:
+            break
+        if held + len(by_doc[doc]) > 1.2 * target:
+            continue
+        held_docs.add(doc)
+        held += len(by_doc[doc])
+    train = [s for s in sentences if s.doc_id not in held_docs]
+    return train, [s for s in sentences if s.doc_id in held_docs]
+
+
+def split_spoken(sentences: list[UdSentence]) -> tuple[list[UdSentence], list[UdSentence]]:
+    """(train, held out) of the spoken set: every fourth sentence is held out."""
+    train = [s for i, s in enumerate(sentences) if i % SPOKEN_HELD_OUT_EVERY != SPOKEN_HELD_OUT_EVERY - 1]
+    return train, [
+        s for i, s in enumerate(sentences) if i % SPOKEN_HELD_OUT_EVERY == SPOKEN_HELD_OUT_EVERY - 1
+    ]
+
+
+def _write_docbin(spacy: Any, sentences: list[UdSentence], path: Path) -> None:
+    from spacy.tokens import DocBin
+
+    vocab = spacy.blank("nl").vocab
+    DocBin(docs=[to_doc(vocab, s) for s in sentences], store_user_data=False).to_disk(path)
+
+
+def train(
+    data_dir: Path,
+    spoken_path: Path | None,
+    config_path: Path,
+    out_dir: Path,
+    overrides: dict[str, Any],
+) -> dict[str, Any]:
+    """Train, score and install the pipeline in ``out_dir``; returns the recorded meta."""
+    spacy = _import_spacy()
+    from spacy.cli.train import train as spacy_train
+
+    ud_files = sorted(data_dir.glob("*.conllu"))
+    if not ud_files:
+        raise SystemExit(f"no *.conllu files in {data_dir} (pass --data DIR)")
+    train_set: list[UdSentence] = []
+    held_out: dict[str, list[UdSentence]] = {}
+    split: dict[str, dict[str, int]] = {}
+    for path in ud_files:
+        part_train, part_held = split_by_document(read_conllu(path))
+        train_set += part_train
+        held_out.setdefault("ud_held_out", []).extend(part_held)
+        split[path.name] = {
+            "train_sentences": len(part_train),
+            "held_out_sentences": len(part_held),
+            "held_out_documents": len({s.doc_id for s in part_held}),
+        }
+    files = list(ud_files)
+    if spoken_path is not None:
+        spoken_train, spoken_held = split_spoken(read_conllu(spoken_path))
+        train_set += spoken_train * SPOKEN_REPEAT
+        held_out["spoken_held_out"] = spoken_held
+        split[spoken_path.name] = {
+            "train_sentences": len(spoken_train),
+            "held_out_sentences": len(spoken_held),
+        }
+        files.append(spoken_path)
+
+    with tempfile.TemporaryDirectory(prefix="kijkwijzer-train-") as work:
+        work_dir = Path(work)
+        _write_docbin(spacy, train_set, work_dir / "train.spacy")
+        _write_docbin(spacy, held_out["ud_held_out"], work_dir / "dev.spacy")
+        started = time.perf_counter()
+        spacy_train(
+            config_path,
+            work_dir / "output",
+            use_gpu=-1,
+            overrides={
+                "paths.train": str(work_dir / "train.spacy"),
+                "paths.dev": str(work_dir / "dev.spacy"),
+                **overrides,
+            },
+        )
+        seconds = time.perf_counter() - started
+        nlp = spacy.load(work_dir / "output" / "model-last")
+        accuracy = {name: score(nlp, sentences) for name, sentences in held_out.items()}
+        meta = {
+            "training_data": {path.name: sha256_file(path) for path in files},
+            "config_sha256": sha256_file(config_path),
+            "split": split,
+            "accuracy": accuracy,
+            "training_seconds": round(seconds),
+            "overrides": {key: str(value) for key, value in overrides.items()},
+        }
+        nlp.meta.update(
+            {
+                "name": MODEL_NAME,
+                "version": MODEL_VERSION,
+                "description": "Dutch morphologizer, parser and lemmatizer for Kijkwijzer (small CNN, CPU).",
+                "license": "CC BY-SA 4.0",
+                "author": "Kijkwijzer project",
+                "sources": [
+                    {"name": "UD_Dutch-Alpino (dev, test)", "license": "CC BY-SA 4.0"},
+                    {"name": "UD_Dutch-LassySmall (dev, test)", "license": "CC BY-SA 4.0"},
+                    {"name": "Kijkwijzer spoken-style sentences", "license": "CC BY-SA 4.0"},
+                ],
+                "kijkwijzer": meta,
+            }
+        )
+        staged = out_dir.with_name(out_dir.name + ".new")
+        shutil.rmtree(staged, ignore_errors=True)
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        nlp.to_disk(staged)
+        write_readme(staged / "README.md", nlp.meta)
+        old = out_dir.with_name(out_dir.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if out_dir.exists():
+            os.replace(out_dir, old)
+        os.replace(staged, out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    return meta
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: ``python -m pipeline.nlp.train [--data DIR] [--out DIR] …``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline.nlp.train", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="folder with the UD Dutch *.conllu files"
+    )
+    parser.add_argument("--spoken", type=Path, default=DEFAULT_SPOKEN, help="the spoken-style CoNLL-U set")
+    parser.add_argument(
+        "--without-spoken", action="store_true", help="train on the treebanks only (a baseline)"
+    )
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the trained pipeline goes")
+    parser.add_argument("--max-steps", type=int, help="override training.max_steps (quick trials)")
+    args = parser.parse_args(argv)
+    overrides: dict[str, Any] = {}
+    if args.max_steps is not None:
+        overrides["training.max_steps"] = args.max_steps
+    meta = train(args.data, None if args.without_spoken else args.spoken, args.config, args.out, overrides)
+    json.dump(meta, sys.stdout, indent=2)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

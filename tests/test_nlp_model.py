@@ -1,0 +1,154 @@
+"""The shipped Dutch pipeline models/nl_kijkwijzer_sm and the tagger/parser path of DutchNlp.
+
+CI never trains: these tests load the committed model, check that it was trained on exactly
+the committed spoken set and config (and the UD files, where ../shared holds them), and run the
+real pipeline on spoken Dutch, questions without "?" included.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.errors import ModelMissingError
+from pipeline.nlp import (
+    BLANK,
+    OFFICIAL_MODEL,
+    SHIPPED_MODEL,
+    DutchNlp,
+    get_nlp,
+    model_identity,
+    nlp_from_settings,
+    resolve_model,
+)
+from pipeline.nlp.conllu import read_conllu, sha256_file
+from pipeline.nlp.evaluate import finite_decisions, score
+from pipeline.nlp.train import DEFAULT_CONFIG, DEFAULT_DATA, DEFAULT_SPOKEN, split_spoken
+from pipeline.settings import PROJECT_ROOT, load_settings
+
+SETTINGS = load_settings(environ={})
+VERBS = SETTINGS.resolve(SETTINGS.analysis.lexicons.verbs)
+MODEL_DIR = PROJECT_ROOT / SHIPPED_MODEL
+META = json.loads((MODEL_DIR / "meta.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def nlp() -> DutchNlp:
+    return get_nlp(str(SHIPPED_MODEL), VERBS)
+
+
+def test_default_setting_loads_the_shipped_model_when_nl_core_news_sm_is_absent(nlp: DutchNlp) -> None:
+    if resolve_model(OFFICIAL_MODEL).kind == "package":
+        pytest.skip("nl_core_news_sm is installed here, so it is the default")
+    assert SETTINGS.analysis.nlp.model == OFFICIAL_MODEL
+    assert nlp_from_settings(SETTINGS).identity == nlp.identity == model_identity(OFFICIAL_MODEL)
+    assert nlp.name == "nl_kijkwijzer_sm" and nlp.version == META["version"] and nlp.has_tagger
+    assert nlp.identity["meta_sha256"] == sha256_file(MODEL_DIR / "meta.json")
+    assert {"morphologizer", "parser", "trainable_lemmatizer"} <= set(META["pipeline"])
+    size = sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file())
+    assert size < 20 * 1024 * 1024  # megabytes, not hundreds
+
+
+def test_recorded_training_data_hashes_match_the_committed_files() -> None:
+    recorded = META["kijkwijzer"]["training_data"]
+    assert recorded[DEFAULT_SPOKEN.name] == sha256_file(DEFAULT_SPOKEN)
+    assert META["kijkwijzer"]["config_sha256"] == sha256_file(DEFAULT_CONFIG)
+    assert sorted(recorded) == sorted(
+        [
+            "nl_alpino-ud-dev.conllu",
+            "nl_alpino-ud-test.conllu",
+            "nl_lassysmall-ud-dev.conllu",
+            "nl_lassysmall-ud-test.conllu",
+            DEFAULT_SPOKEN.name,
+        ]
+    )
+    readme = (MODEL_DIR / "README.md").read_text(encoding="utf-8")
+    assert all(digest in readme for digest in recorded.values()) and "CC BY-SA 4.0" in readme
+
+
+def test_recorded_hashes_match_the_ud_treebank_files() -> None:
+    if not DEFAULT_DATA.is_dir():
+        pytest.skip(f"{DEFAULT_DATA} is not available here")
+    for name, digest in META["kijkwijzer"]["training_data"].items():
+        if name != DEFAULT_SPOKEN.name:
+            assert sha256_file(DEFAULT_DATA / name) == digest, name
+
+
+def test_questions_without_question_mark_start_with_a_finite_verb(nlp: DutchNlp) -> None:
+    texts = ["Heb je de brief gekregen", "Werk je nog bij de supermarkt", "Kunt u dat even laten zien"]
+    for tokens in nlp.tokenize(texts):
+        first = tokens[0]
+        assert first.pos in {"AUX", "VERB"} and first.finite and first.confidence is not None
+        assert nlp.is_finite(first)
+        assert not any(nlp.is_finite(t) for t in tokens[1:2])  # the subject pronoun
+
+
+def test_morphology_overrides_the_verb_list_when_confident(nlp: DutchNlp) -> None:
+    noun, plural, infinitive = nlp.tokenize(
+        ["Het werk is zwaar.", "De vragen zijn moeilijk.", "Ik wil graag werken."]
+    )
+    for token in (noun[1], plural[1], infinitive[3]):
+        assert token.lower in nlp.verb_lemmas  # the list alone would call each a finite verb
+        assert token.confidence is not None and token.confidence >= nlp.min_tag_confidence
+        assert not nlp.is_finite(token)
+    for tokens in (noun, plural, infinitive):  # the rule, token by token
+        for token in tokens:
+            sure = token.confidence is not None and token.confidence >= nlp.min_tag_confidence
+            assert nlp.is_finite(token) == (token.finite if sure else token.lower in nlp.verb_lemmas)
+    spoken = nlp.token("hedde")  # a normalised spoken form has no tagger label: the list decides
+    assert spoken.finite is None and nlp.is_finite(spoken) == ("hedde" in nlp.verb_lemmas)
+
+
+def test_heads_dependencies_and_pronoun_types(nlp: DutchNlp) -> None:
+    question, relative, embedded = nlp.tokenize(
+        [
+            "Heb je de brief gekregen",
+            "De vrouw die mij belde, was aardig.",
+            "Ik vraag me af wat je daarvan vindt",
+        ]
+    )
+    words = [t.lower for t in question]
+    assert question[words.index("je")].head == words.index("gekregen")
+    assert question[words.index("gekregen")].head is None and question[words.index("gekregen")].dep == "ROOT"
+    assert all(t.head is None or 0 <= t.head < len(relative) for t in relative)  # indices skip dropped "."
+    assert [t.pron_type for t in relative if t.lower == "die"] == ["Rel"]
+    assert [t.pron_type for t in embedded if t.lower == "wat"] == ["Int"]
+    assert [t.lemma for t in embedded if t.lower == "vindt"] == ["vinden"]
+
+
+def test_spoken_held_out_accuracy_is_the_recorded_one(nlp: DutchNlp) -> None:
+    _, held_out = split_spoken(read_conllu(DEFAULT_SPOKEN))
+    result = score(nlp._nlp, held_out)
+    assert result == META["kijkwijzer"]["accuracy"]["spoken_held_out"]  # the README's figures are real
+    assert result["upos"] >= 0.92  # issue 11's target
+    # The analysis's decision (confident morphology, else the list) reaches the issue's 0.95;
+    # the tagger alone scored 0.943 at training time.
+    decisions = finite_decisions(nlp, held_out)
+    assert decisions["sentences_skipped"] == 0 and decisions["rule"]["f1"] >= 0.95
+    assert decisions["rule"]["f1"] > decisions["verb_list"]["f1"]
+
+
+def test_missing_models_give_one_line_errors_naming_the_fix() -> None:
+    with pytest.raises(ModelMissingError, match=r"make model") as missing:
+        resolve_model("models/nl_kijkwijzer_missing")
+    assert "\n" not in str(missing.value)
+    with pytest.raises(ModelMissingError, match="not installed"):
+        resolve_model("nl_core_news_lg_not_here")
+    assert resolve_model(BLANK).kind == "blank"
+
+
+def test_analysis_cache_key_carries_the_model_identity() -> None:
+    from flows.stages import BY_NAME
+
+    spec = BY_NAME["analysis"]
+    assert spec.model is not None
+    assert spec.model(SETTINGS) == model_identity(SETTINGS.analysis.nlp.model)
+    blank = SETTINGS.model_copy(
+        update={
+            "analysis": SETTINGS.analysis.model_copy(
+                update={"nlp": SETTINGS.analysis.nlp.model_copy(update={"model": BLANK})}
+            )
+        }
+    )
+    assert spec.model(blank)["name"] == "blank:nl" != spec.model(SETTINGS)["name"]
