@@ -109,10 +109,11 @@ def _diarization_identity(settings: Settings) -> Any:
     return {"embedded": content_sha256(path), "overlap": overlap}
 
 
-def _nlp_identity(settings: Settings) -> Any:
+def _analysis_identity(settings: Settings) -> Any:
+    from pipeline.analysis.learned.linear import learned_identity
     from pipeline.nlp import model_identity
 
-    return model_identity(settings.analysis.nlp.model)
+    return {"nlp": model_identity(settings.analysis.nlp.model), "learned": learned_identity(settings)}
 
 
 def _diarize(s: StageInput) -> Diarization:
@@ -267,7 +268,7 @@ STAGES: tuple[StageSpec, ...] = (
     ),
     StageSpec(
         "analysis", ("align",), ("analysis",), ("pipeline.analysis", "pipeline.nlp"), _analysis,
-        TypeAdapter(Analysis), model=_nlp_identity,
+        TypeAdapter(Analysis), model=_analysis_identity,
     ),
     StageSpec(
         "fragments", ("analysis", "align"), ("fragments",), ("pipeline.fragments",), _fragments,

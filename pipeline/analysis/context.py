@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.analysis.learned.linear import AnalysisModel, load_model
-from pipeline.nlp import DutchNlp, Token, get_nlp
+from pipeline.nlp import DutchNlp, Token, nlp_from_settings
 from pipeline.nlp.lexicon import Lexicon, load_lexicon
 from pipeline.nlp.patterns import token_string
 from pipeline.settings import Settings
@@ -33,7 +33,7 @@ class AnalysisContext:
     def from_settings(cls, settings: Settings) -> AnalysisContext:
         """Load (once per process) the lexicon and spaCy pipeline named in the settings."""
         section = settings.analysis
-        nlp = get_nlp(section.spacy_model, settings.resolve(section.lexicons.verbs))
+        nlp = nlp_from_settings(settings)
         lexicon = load_lexicon(settings.resolve(section.lexicons.analysis))
         learned = section.learned
         model = load_model(settings.resolve(learned.model)) if learned.enabled else None

@@ -347,6 +347,7 @@ def analyse_in_context(conversation: Conversation, context: AnalysisContext) -> 
     metrics["topics"] = topic_metrics(conversation, topics, ROLES)
     metrics["analysis"] = {
         "nlp": context.nlp.name,
+        "nlp_version": context.nlp.version,
         "model": context.model.identity.get("sha256") if context.model is not None else None,
         "sentences": len(views),
         "turns": len(conversation.turns),

@@ -152,7 +152,7 @@ def _softmax_max(scores: Any) -> Any:
 class DutchNlp:
     """A loaded spaCy pipeline plus the finite-verb table; build it with :func:`get_nlp`."""
 
-    def __init__(self, model: str, verbs_path: Path, min_tag_confidence: float) -> None:
+    def __init__(self, model: str, verbs_path: Path, min_tag_confidence: float, parse: bool = True) -> None:
         spacy = _import_spacy()
         from spacy.lookups import load_lookups
         from spacy.pipeline import Sentencizer
@@ -164,7 +164,8 @@ class DutchNlp:
         if choice.kind == "blank":
             self._nlp = spacy.blank("nl")
         else:
-            self._nlp = spacy.load(choice.target, exclude=["ner", "senter"])
+            # the parser is half the tagging time; it is left out when nothing reads heads
+            self._nlp = spacy.load(choice.target, exclude=["ner", "senter", *([] if parse else ["parser"])])
         self._morphologizer = (
             self._nlp.get_pipe("morphologizer") if "morphologizer" in self._nlp.pipe_names else None
         )
@@ -305,7 +306,9 @@ class DutchNlp:
 
 
 @cache
-def get_nlp(model: str, verbs_path: Path, min_tag_confidence: float | None = None) -> DutchNlp:
+def get_nlp(
+    model: str, verbs_path: Path, min_tag_confidence: float | None = None, parse: bool = True
+) -> DutchNlp:
     """The process-wide pipeline for ``model`` (see the module docstring for the choices).
 
     ``min_tag_confidence`` defaults to the settings model's default (``analysis.nlp``).
@@ -314,12 +317,15 @@ def get_nlp(model: str, verbs_path: Path, min_tag_confidence: float | None = Non
         from pipeline.settings.analysis import NlpSettings
 
         min_tag_confidence = NlpSettings().min_tag_confidence
-    return DutchNlp(model, verbs_path, min_tag_confidence)
+    return DutchNlp(model, verbs_path, min_tag_confidence, parse)
 
 
 def nlp_from_settings(settings: Any) -> DutchNlp:
     """The pipeline configured in ``settings.analysis.nlp`` (a :class:`pipeline.settings.Settings`)."""
     section = settings.analysis
     return get_nlp(
-        section.nlp.model, settings.resolve(section.lexicons.verbs), section.nlp.min_tag_confidence
+        section.nlp.model,
+        settings.resolve(section.lexicons.verbs),
+        section.nlp.min_tag_confidence,
+        section.nlp.parse,
     )

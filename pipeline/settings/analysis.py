@@ -112,6 +112,9 @@ class NlpSettings(Section):
     model: str = "nl_core_news_sm"
     # below this tagger probability the finite-verb list decides instead of the morphology
     min_tag_confidence: float = Field(0.8, ge=0, le=1)
+    # run the dependency parser too (Token.head/dep); no detector reads heads yet, and parsing
+    # costs half the tagging time, so the analysis leaves it out by default
+    parse: bool = False
 
 
 class TopicSettings(Section):
@@ -172,12 +175,6 @@ class AnalysisSettings(Section):
     lexicons: LexiconSettings = LexiconSettings()
     vtt_merge_gap_s: float = Field(1.0, ge=0)
     nlp: NlpSettings = NlpSettings()
-
-    @property
-    def spacy_model(self) -> str:
-        """Transitional alias of ``nlp.model`` until pipeline/analysis/context.py calls
-        ``pipeline.nlp.nlp_from_settings`` (the analysis is being rewritten on another branch)."""
-        return self.nlp.model
 
     vtt_voices: dict[Literal["klantmanager", "client"], list[str]] = Field(
         default_factory=lambda: {
