@@ -140,10 +140,13 @@ def test_missing_models_give_one_line_errors_naming_the_fix() -> None:
 
 def test_analysis_cache_key_carries_the_model_identity() -> None:
     from flows.stages import BY_NAME
+    from pipeline.analysis.learned.linear import learned_identity
 
     spec = BY_NAME["analysis"]
     assert spec.model is not None
-    assert spec.model(SETTINGS) == model_identity(SETTINGS.analysis.nlp.model)
+    assert spec.model(SETTINGS)["nlp"] == model_identity(SETTINGS.analysis.nlp.model)
+    # the learned decisions' model is part of the same identity (retraining re-runs the stage)
+    assert spec.model(SETTINGS)["learned"] == learned_identity(SETTINGS) is not None
     blank = SETTINGS.model_copy(
         update={
             "analysis": SETTINGS.analysis.model_copy(
@@ -151,4 +154,4 @@ def test_analysis_cache_key_carries_the_model_identity() -> None:
             )
         }
     )
-    assert spec.model(blank)["name"] == "blank:nl" != spec.model(SETTINGS)["name"]
+    assert spec.model(blank)["nlp"]["name"] == "blank:nl" != spec.model(SETTINGS)["nlp"]["name"]
