@@ -1,0 +1,170 @@
+"""Claims racing the other commands, in threads (fast) and in real processes.
+
+The bug this guards against: ``status`` tidied ``work/`` while a watcher moved recordings
+into new claim folders, and deleted 1-4 originals out of 400 in 6 of 8 runs. Each test
+claims several hundred recordings while the other side reads or changes the data root,
+then checks that every original is stored exactly once and nothing raised.
+
+Size: ``KIJKWIJZER_STRESS_REPEAT`` repetitions (default 5) of ``KIJKWIJZER_STRESS_CLAIMS``
+claims (default 200), which fits CI; raise them for a local soak.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from concurrency_helpers import SETTINGS, claim_every_ready, drop, lost, watch_pass
+from orchestration_helpers import KIJKWIJZER, PROJECT
+
+from kijkwijzer.cli.archive_cmd import _archive_rows
+from pipeline.ingest.inbox import claims_in_work, pending_claims, scan_inbox
+from pipeline.ingest.intake import claim_all, ingest_one
+from pipeline.ingest.layout import DataRoot
+from pipeline.ingest.locks import root_lock
+from pipeline.ingest.quarantine import quarantined_items
+from pipeline.ingest.retention import forget, purge
+from pipeline.settings import load_settings
+
+REPEAT = int(os.environ.get("KIJKWIJZER_STRESS_REPEAT", "5"))
+CLAIMS = int(os.environ.get("KIJKWIJZER_STRESS_CLAIMS", "200"))
+FULL = load_settings(environ={})
+LATER = time.time() + 10_000
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> DataRoot:
+    return DataRoot(tmp_path / "data").ensure()
+
+
+def _archive_expired(root: DataRoot, count: int) -> list[str]:
+    """Archive ``count`` recordings whose retention has passed (purge and forget remove them)."""
+    expired = drop(root, count, recorded_on="2020-01-01", prefix="oud")
+    ready, _ = scan_inbox(root, SETTINGS, now=LATER)
+    intake = claim_all(root, ready, SETTINGS, "test")
+    ids = [ingest_one(root, c, SETTINGS, "test").paths.recording_id for c in intake.claims]
+    assert len(ids) == count and not os.listdir(root.inbox)
+    del expired
+    return ids
+
+
+def _race(main: Callable[[], object], *others: Callable[[], object]) -> list[str]:
+    """Run ``main`` once while each of ``others`` runs in a loop; returns every exception raised."""
+    errors: list[str] = []
+    done = threading.Event()
+
+    def guarded(call: Callable[[], object], loop: bool) -> None:
+        while True:
+            try:
+                call()
+            except Exception as exc:
+                errors.append(f"{getattr(call, '__name__', call)}: {type(exc).__name__}: {exc}")
+            if not loop or done.is_set():
+                return
+
+    threads = [threading.Thread(target=guarded, args=(other, True)) for other in others]
+    for thread in threads:
+        thread.start()
+    try:
+        guarded(main, False)
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join(timeout=120)
+    return errors
+
+
+@pytest.mark.parametrize("repetition", range(REPEAT))
+def test_claims_against_status_purge_forget_and_a_second_watcher(root: DataRoot, repetition: int) -> None:
+    del repetition
+    old_ids = _archive_expired(root, 6)
+    originals = drop(root, CLAIMS)
+
+    def status() -> None:  # everything `kijkwijzer status` reads
+        scan_inbox(root, SETTINGS)
+        claims_in_work(root)
+        _archive_rows(root)
+        quarantined_items(root)
+
+    def tidy() -> None:  # the step that used to delete claims, now under the root lock
+        with root_lock(root):
+            pending_claims(root, SETTINGS)
+
+    def purge_and_forget() -> None:
+        with root_lock(root):
+            purge(root, FULL, today=dt.date(2026, 12, 1))
+        for rid in old_ids:
+            with root_lock(root):
+                if root.recording(rid).dir.exists():
+                    forget(root, rid, FULL)
+
+    def second_watcher() -> None:
+        watch_pass(root)
+
+    errors = _race(lambda: claim_every_ready(root), status, tidy, purge_and_forget, second_watcher)
+    assert errors == []
+    watch_pass(root)  # what the next watch run finishes
+    assert lost(originals, root) == []
+    assert os.listdir(root.inbox) == [] and os.listdir(root.work) == []
+    archived = {paths.recording_id for paths in root.recordings()}
+    assert len(archived) == CLAIMS and not archived & set(old_ids)
+
+
+def test_orphaned_staging_folder_of_a_killed_claimer_is_adopted(root: DataRoot) -> None:
+    """A claimer killed between moving the media and finishing its claim loses nothing."""
+    originals = drop(root, 1)
+    [name] = originals.values()
+    staging = root.work / ".new-claim-1-dead"
+    staging.mkdir(mode=0o700)
+    (staging / "claim.json").write_text(
+        '{"original_name": "%s", "sidecar_name": "%s.consent.yaml"}' % (name, name), encoding="utf-8"
+    )
+    os.rename(root.inbox / name, staging / "media.flac")
+    empty = root.work / ".new-claim-2-dead"  # killed before its file moved: removed, file still in inbox
+    empty.mkdir(mode=0o700)
+    with root_lock(root):
+        [adopted] = pending_claims(root, SETTINGS)
+    assert adopted.sidecar is not None and adopted.dir.name == "claim-1-dead"
+    assert not empty.exists()
+    assert ingest_one(root, adopted, SETTINGS, "test").outcome == "ingested"
+    assert lost(originals, root) == [] and os.listdir(root.work) == []
+
+
+def _helper(role: str, root: DataRoot) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT), str(PROJECT / "tests")])}
+    argv = [sys.executable, str(PROJECT / "tests" / "concurrency_helpers.py"), role, str(root.path)]
+    return subprocess.Popen(argv, env=env, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _command(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(KIJKWIJZER), *args], capture_output=True, text=True, timeout=300, cwd=PROJECT)
+
+
+@pytest.mark.parametrize("repetition", range(max(1, REPEAT // 5)))
+def test_claims_in_processes_against_the_real_commands(root: DataRoot, repetition: int) -> None:
+    """A claiming process and a second watcher process, while `status`, `purge` and `forget` run."""
+    del repetition
+    old_ids = _archive_expired(root, 3)
+    originals = drop(root, CLAIMS)
+    claimer, watcher = _helper("claim", root), _helper("watch", root)
+    runs = []
+    while claimer.poll() is None or watcher.poll() is None:
+        runs.append(_command("status", "--root", str(root.path)))
+        if len(runs) == 1:
+            runs += [_command("forget", rid, "--root", str(root.path)) for rid in old_ids[1:]]
+            runs.append(_command("purge", "--root", str(root.path)))  # removes old_ids[0]
+    outputs = [(claimer.returncode, *claimer.communicate()), (watcher.returncode, *watcher.communicate())]
+    assert all(code == 0 for code, _out, _err in outputs), outputs
+    for run in runs:
+        assert run.returncode == 0 and "error" not in run.stderr, (run.args, run.stderr[-2000:])
+    assert [p.recording_id for p in root.recordings() if p.recording_id in old_ids] == []
+    watch_pass(root)
+    assert lost(originals, root) == []
+    assert os.listdir(root.inbox) == [] and os.listdir(root.work) == []
