@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.fsutil import FILE_MODE, atomic_write_json, private_dir
+from pipeline.fsutil import FILE_MODE, atomic_write_text, private_dir
 from pipeline.ingest.layout import DataRoot
 from pipeline.ingest.names import NAME_MAX
 from pipeline.settings.orchestration import OrchestrationSettings
@@ -160,6 +160,11 @@ def _assembling(root: DataRoot, exclusive: bool = False) -> Iterator[bool]:
         os.close(fd)
 
 
+def _write_record(path: Path, info: dict[str, str | None]) -> None:
+    """``claim.json`` in ASCII, so a name that is not valid UTF-8 survives until the gate refuses it."""
+    atomic_write_text(path, json.dumps(info, ensure_ascii=True, indent=2) + "\n")
+
+
 def _claimed_name(original: str, settings: OrchestrationSettings) -> str:
     suffix = Path(original).suffix.lower() if "\n" not in original else ""
     return "media" + (suffix if suffix in settings.ingest.media_suffixes else "")
@@ -187,7 +192,7 @@ def claim(root: DataRoot, name: str, settings: OrchestrationSettings) -> Claim |
         staging = private_dir(root.work / f"{_STAGING_PREFIX}{token}")
         target = staging / ("consent.yaml" if is_stray_sidecar else _claimed_name(name, settings))
         try:
-            atomic_write_json(staging / _CLAIM_FILE, {"original_name": name, "sidecar_name": sidecar_name})
+            _write_record(staging / _CLAIM_FILE, {"original_name": name, "sidecar_name": sidecar_name})
             os.rename(root.inbox / name, target)
         except FileNotFoundError:
             shutil.rmtree(staging)
@@ -301,7 +306,7 @@ def mark_archiving(claim_: Claim, recording_id: str, sha256: str) -> Claim:
     record = claim_.dir / _CLAIM_FILE
     info = json.loads(record.read_text(encoding="utf-8"))
     info.update(recording_id=recording_id, sha256=sha256)
-    atomic_write_json(record, info)
+    _write_record(record, info)
     return dataclasses.replace(claim_, recording_id=recording_id, sha256=sha256)
 
 
