@@ -37,7 +37,7 @@ form_reference: "TF-{number:04d}"
 """
 
 
-def drop(root: DataRoot, count: int, recorded_on: str = "2026-11-20", prefix: str = "opname") -> dict[str, str]:
+def drop(root: DataRoot, count: int, recorded_on: str = "2026-11-20", prefix: str = "rec") -> dict[str, str]:
     """Drop ``count`` recordings with consent; returns sha256 -> name of each original."""
     originals = {}
     for number in range(count):

@@ -12,6 +12,7 @@ claims (default 200), which fits CI; raise them for a local soak.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -123,9 +124,8 @@ def test_orphaned_staging_folder_of_a_killed_claimer_is_adopted(root: DataRoot) 
     [name] = originals.values()
     staging = root.work / ".new-claim-1-dead"
     staging.mkdir(mode=0o700)
-    (staging / "claim.json").write_text(
-        '{"original_name": "%s", "sidecar_name": "%s.consent.yaml"}' % (name, name), encoding="utf-8"
-    )
+    record = {"original_name": name, "sidecar_name": f"{name}.consent.yaml"}
+    (staging / "claim.json").write_text(json.dumps(record), encoding="utf-8")
     os.rename(root.inbox / name, staging / "media.flac")
     empty = root.work / ".new-claim-2-dead"  # killed before its file moved: removed, file still in inbox
     empty.mkdir(mode=0o700)
@@ -140,7 +140,8 @@ def test_orphaned_staging_folder_of_a_killed_claimer_is_adopted(root: DataRoot) 
 def _helper(role: str, root: DataRoot) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT), str(PROJECT / "tests")])}
     argv = [sys.executable, str(PROJECT / "tests" / "concurrency_helpers.py"), role, str(root.path)]
-    return subprocess.Popen(argv, env=env, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    pipe = subprocess.PIPE
+    return subprocess.Popen(argv, env=env, cwd=PROJECT, stdout=pipe, stderr=pipe, text=True)
 
 
 def _command(*args: str) -> subprocess.CompletedProcess:
