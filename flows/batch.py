@@ -64,7 +64,7 @@ def describe_failure(recording_id: str, stage: str, future: PrefectFuture) -> Fa
     """Turn a failed or crashed future into a code and a one-line message."""
     error = future.result(raise_on_failure=False)
     if cause := disk_full_cause(error if isinstance(error, BaseException) else None):
-        where = Path(cause.filename).parent if cause.filename else "the output folder"
+        where = Path(cause.filename).parent if cause.filename else None
         return Failure(recording_id, stage, "disk_full", f"{stage}: {disk_full(where, cause)}")
     bad_input = isinstance(error, MediaError | IngestRefusal)
     if isinstance(error, BaseException):

@@ -96,10 +96,10 @@ def finish_archived(
             prune(job.cache_dir, keep)
 
 
-def raise_if_disk_full(summary: RunSummary) -> None:
+def raise_if_disk_full(summary: RunSummary, root: DataRoot) -> None:
     """End the flow in a Failed state with the one-line reason when the disk was full."""
     if summary.disk_full:
-        raise DiskFullError(summary.disk_full[0].message)
+        raise DiskFullError(f"{root.path}: {summary.disk_full[0].message}")
 
 
 def summary_artifact(summary: RunSummary, key: str) -> None:

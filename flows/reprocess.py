@@ -50,5 +50,5 @@ def reprocess_archive(
     finish_archived(data_root, jobs, result, ACTOR, quarantine_bad_input=False, summary=summary)
     summary.seconds = time.perf_counter() - began
     summary_artifact(summary, "reprocess-summary")
-    raise_if_disk_full(summary)
+    raise_if_disk_full(summary, data_root)
     return summary

@@ -59,5 +59,5 @@ def watch_inbox(root: str, config: str | None = None) -> RunSummary:
     finish_archived(data_root, jobs, result, ACTOR, quarantine_bad_input=True, summary=summary)
     summary.seconds = time.perf_counter() - began
     summary_artifact(summary, "watch-summary")
-    raise_if_disk_full(summary)
+    raise_if_disk_full(summary, data_root)
     return summary

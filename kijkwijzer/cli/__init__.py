@@ -49,8 +49,7 @@ def main(argv: list[str] | None = None) -> None:
         if state.debug:
             traceback.print_exc()
         if cause := disk_full_cause(exc):  # wherever it struck, a full disk is not a bug
-            where = cause.filename or "the data root"
-            print(f"kijkwijzer: error: {disk_full(where, cause)}", file=sys.stderr)
+            print(f"kijkwijzer: error: {disk_full(cause.filename, cause)}", file=sys.stderr)
             sys.exit(2)
         print(
             f"kijkwijzer: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", file=sys.stderr

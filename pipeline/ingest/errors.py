@@ -48,9 +48,10 @@ def disk_full_cause(error: BaseException | None) -> OSError | None:
     return None
 
 
-def disk_full(where: object, error: OSError) -> DiskFullError:
+def disk_full(where: object | None, error: OSError) -> DiskFullError:
     """The one-line error for a full disk under ``where`` (the data root or output folder)."""
     return DiskFullError(
-        f"{where}: the disk is full ({error.strerror or 'no space left on device'}); "
+        (f"{where}: " if where else "")
+        + f"the disk is full ({error.strerror or 'no space left on device'}); "
         "nothing was lost or half-written: free space and run the command again"
     )
