@@ -34,7 +34,8 @@ def _start_watch(root: DataRoot, *extra: str) -> subprocess.Popen:
 
 
 def _done(root: DataRoot) -> int:
-    return sum(1 for p in root.recordings() if (meta := try_load_meta(p)) is not None and meta.status == "done")
+    metas = [try_load_meta(paths) for paths in root.recordings()]
+    return sum(1 for meta in metas if meta is not None and meta.status == "done")
 
 
 def test_service_watch_and_cron_watch_process_each_recording_once(tmp_path: Path) -> None:
