@@ -11,6 +11,7 @@ quarantine. Run as a script, this module is one side of the race in its own proc
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import sys
@@ -37,7 +38,12 @@ form_reference: "TF-{number:04d}"
 """
 
 
-def drop(root: DataRoot, count: int, recorded_on: str = "2026-11-20", prefix: str = "rec") -> dict[str, str]:
+def days_ago(days: int) -> str:
+    """A recording date relative to today, so retention never expires in the middle of a test."""
+    return (dt.date.today() - dt.timedelta(days=days)).isoformat()
+
+
+def drop(root: DataRoot, count: int, recorded_on: str | None = None, prefix: str = "rec") -> dict[str, str]:
     """Drop ``count`` recordings with consent; returns sha256 -> name of each original."""
     originals = {}
     for number in range(count):
@@ -45,7 +51,7 @@ def drop(root: DataRoot, count: int, recorded_on: str = "2026-11-20", prefix: st
         content = b"fLaC" + hashlib.sha256(f"{prefix}{number}{os.getpid()}{time.time()}".encode()).digest()
         (root.inbox / name).write_bytes(content)
         (root.inbox / f"{name}.consent.yaml").write_text(
-            CONSENT.format(number=number, recorded_on=recorded_on), encoding="utf-8"
+            CONSENT.format(number=number, recorded_on=recorded_on or days_ago(10)), encoding="utf-8"
         )
         originals[hashlib.sha256(content).hexdigest()] = name
     return originals
@@ -93,7 +99,7 @@ def _main(role: str, root: Path) -> int:
     data_root = DataRoot(root)
     try:
         if role == "claim":
-            print(claim_every_ready(data_root, pause_s=0.02))
+            print(claim_every_ready(data_root, pause_s=0.05))
         elif role == "watch":
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and (watch_pass(data_root) or os.listdir(data_root.inbox)):

@@ -11,7 +11,6 @@ claims (default 200), which fits CI; raise them for a local soak.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import subprocess
@@ -22,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from concurrency_helpers import SETTINGS, claim_every_ready, drop, lost, watch_pass
+from concurrency_helpers import SETTINGS, claim_every_ready, days_ago, drop, lost, watch_pass
 from orchestration_helpers import KIJKWIJZER, PROJECT
 
 from kijkwijzer.cli.archive_cmd import _archive_rows
@@ -45,14 +44,13 @@ def root(tmp_path: Path) -> DataRoot:
     return DataRoot(tmp_path / "data").ensure()
 
 
-def _archive_expired(root: DataRoot, count: int) -> list[str]:
-    """Archive ``count`` recordings whose retention has passed (purge and forget remove them)."""
-    expired = drop(root, count, recorded_on="2020-01-01", prefix="oud")
+def _archive_expired(root: DataRoot, count: int, recorded_on: str = "2020-01-01") -> list[str]:
+    """Archive ``count`` recordings, by default with their retention passed (purge removes them)."""
+    drop(root, count, recorded_on=recorded_on, prefix=f"oud-{recorded_on}")
     ready, _ = scan_inbox(root, SETTINGS, now=LATER)
     intake = claim_all(root, ready, SETTINGS, "test")
     ids = [ingest_one(root, c, SETTINGS, "test").paths.recording_id for c in intake.claims]
     assert len(ids) == count and not os.listdir(root.inbox)
-    del expired
     return ids
 
 
@@ -100,7 +98,7 @@ def test_claims_against_status_purge_forget_and_a_second_watcher(root: DataRoot,
 
     def purge_and_forget() -> None:
         with root_lock(root):
-            purge(root, FULL, today=dt.date(2026, 12, 1))
+            purge(root, FULL)
         for rid in old_ids:
             with root_lock(root):
                 if root.recording(rid).dir.exists():
@@ -144,28 +142,38 @@ def _helper(role: str, root: DataRoot) -> subprocess.Popen:
     return subprocess.Popen(argv, env=env, cwd=PROJECT, stdout=pipe, stderr=pipe, text=True)
 
 
-def _command(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(KIJKWIJZER), *args], capture_output=True, text=True, timeout=300, cwd=PROJECT)
+def _command(*args: str) -> subprocess.Popen:
+    argv = [str(KIJKWIJZER), *args]
+    pipe = subprocess.PIPE
+    return subprocess.Popen(argv, cwd=PROJECT, stdout=pipe, stderr=pipe, text=True)
 
 
 @pytest.mark.parametrize("repetition", range(max(1, REPEAT // 5)))
 def test_claims_in_processes_against_the_real_commands(root: DataRoot, repetition: int) -> None:
-    """A claiming process and a second watcher process, while `status`, `purge` and `forget` run."""
+    """A claiming process and a second watcher process, while `reprocess`, `status`, `forget`
+    and `purge` run as real commands on the same root."""
     del repetition
-    old_ids = _archive_expired(root, 3)
-    originals = drop(root, CLAIMS)
-    claimer, watcher = _helper("claim", root), _helper("watch", root)
-    runs = []
-    while claimer.poll() is None or watcher.poll() is None:
-        runs.append(_command("status", "--root", str(root.path)))
-        if len(runs) == 1:
-            runs += [_command("forget", rid, "--root", str(root.path)) for rid in old_ids[1:]]
-            runs.append(_command("purge", "--root", str(root.path)))  # removes old_ids[0]
-    outputs = [(claimer.returncode, *claimer.communicate()), (watcher.returncode, *watcher.communicate())]
-    assert all(code == 0 for code, _out, _err in outputs), outputs
-    for run in runs:
-        assert run.returncode == 0 and "error" not in run.stderr, (run.args, run.stderr[-2000:])
-    assert [p.recording_id for p in root.recordings() if p.recording_id in old_ids] == []
+    expired = _archive_expired(root, 1)  # for purge
+    forgotten = _archive_expired(root, 2, recorded_on=days_ago(5))  # for reprocess and forget
+    old_ids = expired + forgotten
+    originals = drop(root, CLAIMS)  # recorded 10 days ago
+    where = ("--root", str(root.path))
+    helpers = [_helper("claim", root), _helper("watch", root)]
+    # Only the two: their media is not real, so reprocess reports them failed (exit code 1).
+    commands = [_command("reprocess", "--since", days_ago(5), *where)]
+    statuses = []
+    while any(p.poll() is None for p in helpers + commands) or len(statuses) < 2:
+        statuses.append(_command("status", *where))
+        statuses[-1].wait(timeout=300)
+        if len(statuses) == 1:
+            commands += [_command("forget", rid, *where) for rid in forgotten]
+            commands.append(_command("purge", *where))  # removes the expired one
+    for process in helpers + commands + statuses:
+        out, err = process.communicate(timeout=600)
+        assert "internal error" not in err and "Traceback" not in err, (process.args, err[-2000:])
+        allowed = (0, 1) if "reprocess" in process.args else (0,)  # 1: the fake recordings failed
+        assert process.returncode in allowed, (process.args, out[-1000:], err[-2000:])
     watch_pass(root)
     assert lost(originals, root) == []
     assert os.listdir(root.inbox) == [] and os.listdir(root.work) == []
+    assert [p.recording_id for p in root.recordings() if p.recording_id in old_ids] == []

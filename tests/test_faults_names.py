@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from concurrency_helpers import CONSENT, SETTINGS, watch_pass
+from concurrency_helpers import CONSENT, SETTINGS, days_ago, watch_pass
 from orchestration_helpers import cli
 
 from pipeline.ingest.layout import DataRoot
@@ -46,7 +46,7 @@ def _drop_mix(inbox: Path) -> dict[str, str | None]:
         number += 1
         write(inbox / name, b"fLaC" + os.urandom(32) + number.to_bytes(4, "big"), code)
         if with_consent:
-            consent = CONSENT.format(number=number, recorded_on="2026-11-20").encode()
+            consent = CONSENT.format(number=number, recorded_on=days_ago(10)).encode()
             write(inbox / (name + SUFFIX), consent, code)
 
     for size in range(240, 256):  # 240-242: the sidecar still fits; 243-255: it cannot exist
@@ -54,7 +54,7 @@ def _drop_mix(inbox: Path) -> dict[str, str | None]:
         media(_name(size), with_consent=fits, code=None if fits else "name_too_long")
     media(_name(244, stem="issue"), with_consent=False, code="name_too_long")  # the reported case
     for size in (240, 250, 255):  # consent sidecars without a recording, at the limit
-        consent = CONSENT.format(number=900 + size, recorded_on="2026-11-20").encode()
+        consent = CONSENT.format(number=900 + size, recorded_on=days_ago(10)).encode()
         write(inbox / _name(size, stem="s", ext=SUFFIX), consent, "no_recording")
     media("gewoon-gesprek.flac", with_consent=True, code=None)
     media("tweede gesprek.flac", with_consent=True, code=None)
