@@ -30,7 +30,7 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 KIJKWIJZER = Path(sys.executable).with_name("kijkwijzer")
-STAGE_LINE = re.compile(r"^\s+(\w+)\s+done in ([\d.]+) s")
+STAGE_LINE = re.compile(r"\b(\w+) +done in ([\d.]+) s")  # progress bars share the lines (\r)
 sys.path[:0] = [str(PROJECT / "tests"), str(PROJECT / "bench")]
 
 
@@ -77,11 +77,8 @@ def main() -> None:
     kw_wall, kw_rss = run_child(
         [str(KIJKWIJZER), "process", str(built.path), "--out", str(out)], work / "process.log"
     )
-    stages = {
-        match.group(1): float(match.group(2))
-        for line in (work / "process.log").read_text(errors="replace").splitlines()
-        if (match := STAGE_LINE.match(line))
-    }
+    log = (work / "process.log").read_text(errors="replace")
+    stages = {stage: float(seconds) for stage, seconds in STAGE_LINE.findall(log)}
     transcript = json.loads((out / "transcript.json").read_text(encoding="utf-8"))
     fragments = json.loads((out / "fragments.json").read_text(encoding="utf-8"))
     media_bytes = built.path.stat().st_blocks * 512
