@@ -10,10 +10,12 @@ overlaps), then, in one run and each in its own child process:
 Reported: wall time of both and their ratio (goal: pipeline <= 1.15 x raw), the real-time
 factor per stage (stage seconds / audio seconds; transcribe and diarize run side by side),
 peak RSS of both (goal <= 2.5 GB), the disk the archive needs (original + stage cache +
-outputs, goal <= 1.5 x the original) and the numbers of turns and fragments. A benchmark, not
+outputs, goal <= 1.5 x the original) and the numbers of turns and fragments. With ``--scale``
+(default 3,6) the stages after ASR are also timed on the run's own results repeated 3 and 6
+times (``scaling``), a check for steps that grow faster than the recording. A benchmark, not
 a test: on a shared machine the absolute times measure the load; the ratio is what compares.
 
-    .venv/bin/python bench/long_recording.py [--minutes 60] [--keep DIR]
+    .venv/bin/python bench/long_recording.py [--minutes 60] [--keep DIR] [--scale 3,6]
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 PROJECT = Path(__file__).resolve().parents[1]
 KIJKWIJZER = Path(sys.executable).with_name("kijkwijzer")
@@ -56,11 +59,68 @@ def disk_bytes(*folders: Path) -> int:
     return total
 
 
+def scaling(workspace: Path, factors: list[int]) -> None:
+    """Time the stages after ASR on the run's own results laid end to end ``factors`` times.
+
+    A check for steps that grow faster than the recording (align, analysis, fragments,
+    sheet) at lengths whose ASR would take too long on a shared machine: the transcript and
+    the speaker segments are repeated with shifted times, the other stages run for real.
+    """
+    from flows.jobs import RecordingJob
+    from flows.stages import BY_NAME, StageInput
+    from pipeline.settings import load_settings
+
+    cache = next(workspace.glob("cache/rec-*"))
+    job = RecordingJob.model_validate_json((cache / "job.json").read_bytes())
+    settings = load_settings()
+
+    def stored(stage: str) -> Any:
+        folder = next(p for p in cache.glob(f"{stage}-*") if p.is_dir())
+        return BY_NAME[stage].result.validate_json((folder / "result.json").read_bytes())
+
+    transcript, diarization, roles = stored("transcribe"), stored("diarize"), stored("roles")
+    length = transcript.duration_s
+
+    def shifted(item: Any, by: float, **extra: Any) -> Any:
+        return item.model_copy(update={"start": item.start + by, "end": item.end + by, **extra})
+
+    print("\n| length | words | align s | analysis s | fragments s | sheet s |\n|---|---|---|---|---|---|")
+    for run, factor in enumerate([1, 1, *factors]):  # run 0 loads spaCy and the templates: not shown
+        offsets = [index * length for index in range(factor)]
+        segments = [
+            shifted(seg, by, words=[shifted(word, by) for word in seg.words])
+            for by in offsets
+            for seg in transcript.segments
+        ]
+        results: dict[str, Any] = {
+            "transcribe": transcript.model_copy(update={"segments": segments, "duration_s": length * factor}),
+            "diarize": diarization.model_copy(
+                update={"segments": [shifted(seg, by) for by in offsets for seg in diarization.segments]}
+            ),
+            "roles": roles,
+        }
+        times = []
+        for stage in ("align", "analysis", "fragments", "sheet"):
+            with tempfile.TemporaryDirectory() as out:
+                began = time.perf_counter()
+                results[stage] = BY_NAME[stage].compute(
+                    StageInput(job, settings, results, Path(out), lambda done, total: None)
+                )
+                times.append(time.perf_counter() - began)
+        words = sum(len(seg.words) for seg in segments)
+        row = " | ".join(f"{seconds:.2f}" for seconds in times)
+        if run:
+            print(f"| {length * factor / 60:.0f} min | {words} | {row} |")
+
+
 def main() -> None:
     """Print the figures as a markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=60.0)
     parser.add_argument("--keep", type=Path, help="Keep the media and outputs in this folder.")
+    parser.add_argument(
+        "--scale", default="3,6", help="Also time the stages after ASR on the results repeated N times."
+    )
     args = parser.parse_args()
     from asr import RAW_SCRIPT
     from long_conversation import build, write_consent
@@ -96,6 +156,8 @@ def main() -> None:
     print(f"| archive / original | {(media_bytes + derived) / media_bytes:.2f} | <= 1.5 |")
     print(f"| turns placed / found | {len(built.turns)} / {len(transcript.get('turns', []))} | |")
     print(f"| fragments | {len(fragments)} | |")
+    if args.scale:
+        scaling(work / ".kijkwijzer", [int(n) for n in args.scale.split(",")])
 
 
 if __name__ == "__main__":
