@@ -106,3 +106,18 @@ def test_watch_once_never_ends_with_an_internal_error(tmp_path: Path) -> None:
         sha: code for sha, code in expected.items() if code is not None
     }
     assert {where[sha] for sha, code in expected.items() if code is None} == {"media_error"}
+
+
+def test_a_claim_with_an_unreadable_record_is_quarantined_not_lost(tmp_path: Path) -> None:
+    root = DataRoot(tmp_path / "data").ensure()
+    folder = root.work / "claim-1-kapot"
+    folder.mkdir(mode=0o700)
+    (folder / "claim.json").write_text('{"original_na', encoding="utf-8")
+    content = b"fLaC" + os.urandom(32)
+    (folder / "media.flac").write_bytes(content)
+    expected = _drop_mix(root.inbox)
+    watch_pass(root)  # the other items are handled as always
+    assert os.listdir(root.work) == [] and os.listdir(root.inbox) == []
+    where = _where(root)
+    assert where.pop(hashlib.sha256(content).hexdigest()) == "unsupported_type"  # no name, so no type
+    assert where == expected

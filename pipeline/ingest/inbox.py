@@ -275,10 +275,19 @@ def _pending_claim(root: DataRoot, folder: Path, settings: OrchestrationSettings
     if not files and not record.is_file():
         shutil.rmtree(folder)  # its files were archived; only the removal was interrupted
         return None
-    if not record.is_file():  # cannot happen by claim order; keep the files reachable
-        return Claim(folder, files[0].name, files[0], None, None)
-    info = json.loads(record.read_text(encoding="utf-8"))
-    name, sidecar_name = info["original_name"], info["sidecar_name"]
+    try:
+        info = json.loads(record.read_text(encoding="utf-8"))
+        name, sidecar_name = info["original_name"], info["sidecar_name"]
+    except (OSError, ValueError, KeyError, TypeError):
+        # No readable record (cannot happen by claim order): keep the files reachable; without
+        # an original name the gate quarantines them, so a person can look.
+        media = next((p for p in files if p.name.startswith("media")), None)
+        sidecar = folder / "consent.yaml"
+        has_sidecar = sidecar in files
+        if media is None and not has_sidecar:
+            return None  # nothing this code would have put there: left alone, not deleted
+        return Claim(folder, "unknown-name", media, sidecar if has_sidecar else None,
+                     "unknown-name.consent.yaml" if has_sidecar else None)  # fmt: skip
     media = next((p for p in files if p.name.startswith("media")), None)
     if info.get("recording_id"):
         sidecar = folder / "consent.yaml"
