@@ -148,6 +148,7 @@ def _command(*args: str) -> subprocess.Popen:
     return subprocess.Popen(argv, cwd=PROJECT, stdout=pipe, stderr=pipe, text=True)
 
 
+@pytest.mark.slow  # starts Prefect for reprocess
 @pytest.mark.parametrize("repetition", range(max(1, REPEAT // 5)))
 def test_claims_in_processes_against_the_real_commands(root: DataRoot, repetition: int) -> None:
     """A claiming process and a second watcher process, while `reprocess`, `status`, `forget`
