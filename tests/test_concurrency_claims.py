@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,7 +65,9 @@ def _race(main: Callable[[], object], *others: Callable[[], object]) -> list[str
             try:
                 call()
             except Exception as exc:
-                errors.append(f"{getattr(call, '__name__', call)}: {type(exc).__name__}: {exc}")
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                errors.append(f"{getattr(call, '__name__', call)}: {type(exc).__name__}: {exc} "
+                              f"({where.filename}:{where.lineno})")  # fmt: skip
             if not loop or done.is_set():
                 return
 

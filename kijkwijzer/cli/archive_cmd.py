@@ -223,17 +223,21 @@ def _archive_rows(data_root: Any) -> tuple[dict[str, int], list[str], list[str]]
     counts: dict[str, int] = {}
     rows, damaged = [], []
     for paths in data_root.recordings():
-        meta = try_load_meta(paths)
-        if meta is None:
-            problem = meta_problem(paths)
-            if problem is not None and paths.dir.is_dir():  # else: removed while we looked
-                counts["damaged"] = counts.get("damaged", 0) + 1
-                damaged.append(f"  {paths.recording_id}: {problem}")
-            continue
+        try:
+            meta = try_load_meta(paths)
+            if meta is None:
+                problem = meta_problem(paths)
+                if problem is not None and paths.dir.is_dir():  # else: removed while we looked
+                    counts["damaged"] = counts.get("damaged", 0) + 1
+                    damaged.append(f"  {paths.recording_id}: {problem}")
+                continue
+            problems = cache_problems(paths.cache)
+        except FileNotFoundError:
+            continue  # forgotten or purged while we looked
         counts[meta.status] = counts.get(meta.status, 0) + 1
         error = f"  ({meta.error_code})" if meta.error_code else ""
         rows.append(f"  {meta.recording_id}  {meta.consent.recorded_on}  {meta.status}{error}")
-        damaged += [f"  {paths.recording_id}: {problem}" for problem in cache_problems(paths.cache)]
+        damaged += [f"  {paths.recording_id}: {problem}" for problem in problems]
     return counts, rows, damaged
 
 
