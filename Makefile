@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := chromium fonts-dejavu-core util-linux ffmpeg strace
+APT_PACKAGES := chromium fonts-dejavu-core util-linux ffmpeg strace systemd
 DEMO_OUT ?= demo-out
 STAMP := $(VENV)/.stamp-$(shell cat pyproject.toml Makefile | sha256sum | cut -c1-12)
 NODE_DEPS := node_modules/.package-lock.json   # axe-core for the sheet's browser test (package.json)

@@ -20,7 +20,7 @@ from flows.jobs import RecordingJob
 from flows.stages import STAGES, StageSpec
 from flows.tasks import outputs_key, publish_outputs, record_history, task_for
 from pipeline.errors import KijkwijzerError, MediaError
-from pipeline.ingest.errors import IngestRefusal
+from pipeline.ingest.errors import IngestRefusal, disk_full, disk_full_cause
 from pipeline.settings import Settings
 
 
@@ -63,6 +63,9 @@ def waves(stages: Iterable[StageSpec]) -> list[list[StageSpec]]:
 def describe_failure(recording_id: str, stage: str, future: PrefectFuture) -> Failure:
     """Turn a failed or crashed future into a code and a one-line message."""
     error = future.result(raise_on_failure=False)
+    if cause := disk_full_cause(error if isinstance(error, BaseException) else None):
+        where = Path(cause.filename).parent if cause.filename else None
+        return Failure(recording_id, stage, "disk_full", f"{stage}: {disk_full(where, cause)}")
     bad_input = isinstance(error, MediaError | IngestRefusal)
     if isinstance(error, BaseException):
         fallback = "media_error" if isinstance(error, MediaError) else "stage_failed"

@@ -168,13 +168,50 @@ def prefect_record(cache_dir: Path, stage: str, key: str) -> Path:
     return cache_dir / f"{stage}-{key}.prefect"
 
 
+@lru_cache(maxsize=1024)
+def _parses(path: Path, size: int, mtime_ns: int) -> bool:
+    del size, mtime_ns  # part of the memo key only
+    try:
+        json.loads(path.read_bytes())
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return True
+
+
+def result_is_valid(result: Path) -> bool:
+    """Whether a stored ``result.json`` is complete JSON (a damaged one is recomputed, not used)."""
+    try:
+        info = result.stat()
+    except FileNotFoundError:
+        return False
+    return info.st_size > 0 and _parses(result, info.st_size, info.st_mtime_ns)
+
+
 def existing_ref(cache_dir: Path, stage: str, key: str) -> StageRef | None:
-    """The stored result for ``key``, if complete."""
+    """The stored result for ``key``, if complete and readable."""
     folder = stage_dir(cache_dir, stage, key)
     result = folder / "result.json"
-    if not result.is_file():
+    if not result.is_file() or not result_is_valid(result):
         return None
     return StageRef(stage=stage, key=key, dir=str(folder), sha256=content_sha256(result))
+
+
+def cache_problems(cache_dir: Path) -> list[str]:
+    """Damaged stage results and cache records whose result folder is gone (for ``status``).
+
+    Read-only; ``reprocess`` recomputes what is listed here.
+    """
+    if not cache_dir.is_dir():
+        return []
+    problems = []
+    for entry in sorted(cache_dir.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir() and not result_is_valid(entry / "result.json"):
+            problems.append(f"{entry.name.split('-')[0]}: result damaged")
+        elif entry.suffix == ".prefect" and not (cache_dir / entry.stem).is_dir():
+            problems.append(f"{entry.stem.split('-')[0]}: result folder missing")
+    return problems
 
 
 def publish_dir(work: Path, final: Path) -> None:

@@ -9,6 +9,7 @@ from flows.cache import prune, stage_dir
 from flows.jobs import RecordingJob
 from pipeline.ingest.archive import quarantine_recording
 from pipeline.ingest.audit import audit
+from pipeline.ingest.errors import DiskFullError
 from pipeline.ingest.layout import DataRoot
 from pipeline.ingest.quarantine import item_id
 from pipeline.ingest.records import load_meta, now_utc, update_meta
@@ -23,6 +24,7 @@ class RunSummary:
     failed: list[Failure] = field(default_factory=list)  # reported, left in the archive
     quarantined: list[tuple[str, str]] = field(default_factory=list)  # (item, reason code)
     duplicates: list[str] = field(default_factory=list)
+    disk_full: list[Failure] = field(default_factory=list)  # left as they were, for the next run
     seconds: float = 0.0  # time inside the flow, without process and Prefect start-up
 
     def lines(self) -> list[str]:
@@ -65,13 +67,16 @@ def finish_archived(
     New inputs that cannot be used (undecodable, no audio) are quarantined (``watch``).
     Anything else - a failing reprocess, a bug, the Prefect API going away - is reported
     and the recording stays in the archive marked ``failed``, since the recording itself
-    is fine; ``kijkwijzer reprocess`` retries it.
+    is fine; ``kijkwijzer reprocess`` retries it. A full disk changes nothing (writing the
+    state would need space too): the recording stays as it was and the next run finishes it.
     """
     for job in jobs:
         rid = job.recording_id
         paths = root.recording(rid)
         failure = result.failures.get(rid)
-        if failure is not None and quarantine_bad_input and failure.bad_input:
+        if failure is not None and failure.code == "disk_full":
+            summary.disk_full.append(failure)  # its state stays, so the next run finishes it
+        elif failure is not None and quarantine_bad_input and failure.bad_input:
             folder = quarantine_recording(root, paths, failure.code, failure.message, actor)
             summary.quarantined.append((item_id(folder), failure.code))
         elif failure is not None:
@@ -89,6 +94,12 @@ def finish_archived(
             (summary.processed if changed else summary.unchanged).append(rid)
             keep = {stage_dir(job.cache_dir, ref.stage, ref.key).name for ref in result.refs[rid].values()}
             prune(job.cache_dir, keep)
+
+
+def raise_if_disk_full(summary: RunSummary, root: DataRoot) -> None:
+    """End the flow in a Failed state with the one-line reason when the disk was full."""
+    if summary.disk_full:
+        raise DiskFullError(f"{root.path}: {summary.disk_full[0].message}")
 
 
 def summary_artifact(summary: RunSummary, key: str) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from prefect import flow
 
 from flows.batch import publish_all, run_stages
-from flows.finish import RunSummary, finish_archived, job_is_current, summary_artifact
+from flows.finish import RunSummary, finish_archived, job_is_current, raise_if_disk_full, summary_artifact
 from flows.jobs import archived_job
 from flows.stages import STAGE_NAMES, STAGES, downstream_of
 from pipeline.errors import KijkwijzerError
@@ -50,4 +50,5 @@ def reprocess_archive(
     finish_archived(data_root, jobs, result, ACTOR, quarantine_bad_input=False, summary=summary)
     summary.seconds = time.perf_counter() - began
     summary_artifact(summary, "reprocess-summary")
+    raise_if_disk_full(summary, data_root)
     return summary

@@ -11,7 +11,7 @@ import os
 import shutil
 
 from flows import progress
-from flows.cache import StageRef, existing_ref, new_work_dir, publish_dir, stage_dir
+from flows.cache import StageRef, existing_ref, new_work_dir, publish_dir, result_is_valid, stage_dir
 from flows.jobs import RecordingJob
 from flows.stages import BY_NAME, StageInput, load_result, stage_key
 from pipeline.errors import KijkwijzerError
@@ -55,8 +55,8 @@ def run_stage(
         result = spec.compute(StageInput(job, settings, results, work, on_progress))
         atomic_write_bytes(work / "result.json", spec.result.dump_json(result))
         final = stage_dir(job.cache_dir, stage, key)
-        if refresh and final.exists():
-            shutil.rmtree(final)
+        if final.exists() and (refresh or not result_is_valid(final / "result.json")):
+            shutil.rmtree(final)  # refreshed, or damaged: replaced by the new result
         publish_dir(work, final)
     finally:
         shutil.rmtree(work, ignore_errors=True)

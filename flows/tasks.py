@@ -10,6 +10,7 @@ is the source of truth: a record whose folder is gone is dropped and the stage r
 from __future__ import annotations
 
 import copy
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -30,9 +31,17 @@ def _cache_key(context: Any, parameters: dict[str, Any]) -> str:
     job: RecordingJob = parameters["job"]
     key = stage_key(spec, job, parameters["settings"], parameters["inputs"])
     record = prefect_record(job.cache_dir, spec.name, key)
-    if record.exists() and existing_ref(job.cache_dir, spec.name, key) is None:
-        record.unlink()  # the result folder behind this record is gone: compute it again
+    if record.exists() and (existing_ref(job.cache_dir, spec.name, key) is None or not _readable(record)):
+        record.unlink()  # the result behind this record is gone or damaged: compute it again
     return record.name
+
+
+def _readable(record: Path) -> bool:
+    try:
+        json.loads(record.read_bytes())
+    except (ValueError, UnicodeDecodeError, FileNotFoundError):
+        return False
+    return True
 
 
 STAGE_TASKS = {

@@ -15,10 +15,11 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.batch import publish_all, run_stages
-from flows.finish import RunSummary, finish_archived, job_is_current, summary_artifact
+from flows.finish import RunSummary, finish_archived, job_is_current, raise_if_disk_full, summary_artifact
 from flows.jobs import archived_job
-from pipeline.ingest.archive import IngestOutcome, ingest_claim
-from pipeline.ingest.inbox import Claim, claim, pending_claims, scan_inbox
+from pipeline.ingest.archive import IngestOutcome
+from pipeline.ingest.inbox import Claim, scan_inbox
+from pipeline.ingest.intake import claim_all, ingest_one
 from pipeline.ingest.layout import DataRoot
 from pipeline.ingest.records import unfinished_recordings
 from pipeline.settings import Settings, load_settings
@@ -28,24 +29,28 @@ ACTOR = "watch"
 
 @task(name="ingest", task_run_name="ingest {claimed.dir.name}", cache_policy=NO_CACHE)
 def ingest(root: DataRoot, claimed: Claim, settings: Settings) -> IngestOutcome:
-    """Gate one claim and archive, set aside or quarantine it."""
-    return ingest_claim(root, claimed, settings.orchestration, ACTOR)
+    """Gate one claim and archive, set aside or quarantine it (never fails for one bad file)."""
+    return ingest_one(root, claimed, settings.orchestration, ACTOR)
 
 
 @flow(name="watch-inbox", flow_run_name="watch-inbox", validate_parameters=False)
 def watch_inbox(root: str, config: str | None = None) -> RunSummary:
-    """One pass over the inbox (``kijkwijzer watch`` repeats it every poll interval)."""
+    """One pass over the inbox (``kijkwijzer watch`` repeats it every poll interval).
+
+    The caller holds the data root's lock (``pipeline.ingest.locks.root_lock``).
+    """
     began = time.perf_counter()
     settings = load_settings(Path(config) if config else None)
     data_root = DataRoot(Path(root)).ensure()
     summary = RunSummary()
-    claims = pending_claims(data_root)
     ready, _waiting = scan_inbox(data_root, settings.orchestration)
-    claims += [c for c in (claim(data_root, name, settings.orchestration) for name in ready) if c is not None]
-    for claimed in claims:  # sequential: a duplicate must see the archive its twin just entered
-        outcome = ingest(data_root, claimed, settings)
+    intake = claim_all(data_root, ready, settings.orchestration, ACTOR)
+    outcomes = list(intake.refused)
+    for claimed in intake.claims:  # sequential: a duplicate must see the archive its twin just entered
+        outcomes.append(ingest(data_root, claimed, settings))
+    for outcome in outcomes:
         if outcome.outcome == "quarantined":
-            summary.quarantined.append((outcome.item or claimed.dir.name, outcome.code or "refused"))
+            summary.quarantined.append((outcome.item or "item", outcome.code or "refused"))
         elif outcome.outcome == "duplicate" and outcome.paths is not None:
             summary.duplicates.append(outcome.paths.recording_id)
     jobs = [archived_job(data_root.path, rid, settings) for rid in unfinished_recordings(data_root)]
@@ -54,4 +59,5 @@ def watch_inbox(root: str, config: str | None = None) -> RunSummary:
     finish_archived(data_root, jobs, result, ACTOR, quarantine_bad_input=True, summary=summary)
     summary.seconds = time.perf_counter() - began
     summary_artifact(summary, "watch-summary")
+    raise_if_disk_full(summary, data_root)
     return summary

@@ -147,14 +147,14 @@ def test_interrupted_claims_are_finished_not_lost(root: DataRoot) -> None:
     marked = mark_archiving(claimed, "rec-0123456789abcdef", "0123456789abcdef" + "0" * 48)
     archive_dir = root.archive / "rec-0123456789abcdef"
     archive_dir.mkdir(mode=0o700)
-    [recovered] = pending_claims(root)
+    [recovered] = pending_claims(root, SETTINGS)
     assert recovered.recording_id == "rec-0123456789abcdef" and recovered.sidecar is not None
     assert marked.media is not None
     outcome = ingest_claim(root, recovered, SETTINGS, actor="test")
     assert outcome.outcome == "ingested"
     assert (archive_dir / "original.flac").read_bytes() == content
     assert (archive_dir / "consent.yaml").read_text() == CONSENT
-    assert pending_claims(root) == [] and os.listdir(root.work) == []
+    assert pending_claims(root, SETTINGS) == [] and os.listdir(root.work) == []
 
 
 def test_archiving_interrupted_between_media_and_sidecar_is_finished(root: DataRoot) -> None:
@@ -170,7 +170,7 @@ def test_archiving_interrupted_between_media_and_sidecar_is_finished(root: DataR
                     "recording_id": paths.recording_id, "sha256": meta.sha256})
     )  # fmt: skip
     os.rename(paths.consent, folder / "consent.yaml")
-    [recovered] = pending_claims(root)
+    [recovered] = pending_claims(root, SETTINGS)
     assert recovered.media is None and recovered.recording_id == paths.recording_id
     assert ingest_claim(root, recovered, SETTINGS, actor="test").outcome == "ingested"
     assert paths.consent.read_text() == CONSENT and os.listdir(root.work) == []
@@ -184,6 +184,6 @@ def test_claim_interrupted_before_the_sidecar_moved_is_completed(root: DataRoot)
         json.dumps({"original_name": "half.flac", "sidecar_name": "half.flac.consent.yaml"})
     )
     os.rename(root.inbox / "half.flac", folder / "media.flac")
-    [recovered] = pending_claims(root)
+    [recovered] = pending_claims(root, SETTINGS)
     assert recovered.sidecar is not None and not (root.inbox / "half.flac.consent.yaml").exists()
     assert ingest_claim(root, recovered, SETTINGS, actor="test").outcome == "ingested"

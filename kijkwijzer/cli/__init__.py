@@ -23,6 +23,7 @@ from kijkwijzer.cli import (  # noqa: F401  (imports register the commands)
 )
 from kijkwijzer.cli.app import app, state
 from pipeline.errors import KijkwijzerError
+from pipeline.ingest.errors import disk_full, disk_full_cause
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -47,6 +48,9 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # an internal error: still one line unless --debug
         if state.debug:
             traceback.print_exc()
+        if cause := disk_full_cause(exc):  # wherever it struck, a full disk is not a bug
+            print(f"kijkwijzer: error: {disk_full(cause.filename, cause)}", file=sys.stderr)
+            sys.exit(2)
         print(
             f"kijkwijzer: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", file=sys.stderr
         )

@@ -7,14 +7,11 @@ cycle never work on the same recording at once.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
 import functools
 import os
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -39,20 +36,12 @@ def _root(root: Path | None) -> Any:
     return DataRoot(settings.resolve(settings.root).resolve())
 
 
-@contextlib.contextmanager
-def _root_lock(data_root: Any) -> Iterator[None]:
+def _root_lock(data_root: Any) -> Any:
     """One command at a time changes a data root; a second one waits for the first."""
-    data_root.ensure()
-    fd = os.open(data_root.path / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            typer.echo("waiting for another kijkwijzer command on this data root…", err=True)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
+    from pipeline.ingest.locks import root_lock
+
+    message = "waiting for another kijkwijzer command on this data root…"
+    return root_lock(data_root, on_wait=lambda: typer.echo(message, err=True))
 
 
 def _runtime(data_root: Any) -> Any:
@@ -75,11 +64,11 @@ def _with_runner(flow: Any) -> Any:
 
 
 def _has_work(data_root: Any) -> bool:
-    from pipeline.ingest.inbox import pending_claims, scan_inbox
+    from pipeline.ingest.inbox import claims_in_work, scan_inbox
     from pipeline.ingest.records import unfinished_recordings
 
     ready, _ = scan_inbox(data_root, state.settings.orchestration)
-    return bool(ready or pending_claims(data_root) or unfinished_recordings(data_root))
+    return bool(ready or claims_in_work(data_root) or unfinished_recordings(data_root))
 
 
 def _print_summary(summary: Any) -> None:
@@ -146,33 +135,57 @@ def reprocess(
     data_root = _root(root)  # (re)loads the settings, so the --dask override comes after
     if dask:
         state.settings.orchestration.dask_address = dask
-    chosen = select_recordings(data_root, klantmanager, day(since, "--since"), day(until, "--until"))
-    if not chosen:
-        typer.echo("no archived recordings match")
-        return
-    runtime = _runtime(data_root)
+    first, last = day(since, "--since"), day(until, "--until")
+    runtime = None
     try:
-        from flows.reprocess import reprocess_archive
-
-        flow = _with_runner(reprocess_archive)
         with _root_lock(data_root):
-            summary = run_with_progress(
-                runtime, False, lambda: flow(str(data_root.path), chosen, stage, force, _config())
-            )
+            unrepaired = _repair_damaged(data_root)
+            chosen = select_recordings(data_root, klantmanager, first, last)
+            if not chosen:
+                typer.echo("no archived recordings match")
+            else:
+                from flows.reprocess import reprocess_archive
+
+                runtime = _runtime(data_root)
+                flow = _with_runner(reprocess_archive)
+                summary = run_with_progress(
+                    runtime, False, lambda: flow(str(data_root.path), chosen, stage, force, _config())
+                )
+                _print_summary(summary)
     finally:
-        runtime.stop()
-    _print_summary(summary)
-    if summary.failed:
+        if runtime is not None:
+            runtime.stop()
+    if unrepaired or (chosen and summary.failed):
         raise typer.Exit(1)
+
+
+def _repair_damaged(data_root: Any) -> int:
+    """Rebuild damaged ``recording.json`` files first; returns how many could not be rebuilt."""
+    from pipeline.errors import KijkwijzerError
+    from pipeline.ingest.records import damaged_recordings
+    from pipeline.ingest.repair import repair_meta
+
+    failed = 0
+    for paths in damaged_recordings(data_root):
+        try:
+            repair_meta(paths, data_root.audit_log, state.settings.orchestration, "reprocess")
+            typer.echo(f"repaired {paths.recording_id}: recording.json rebuilt from its consent and original")
+        except KijkwijzerError as exc:
+            typer.echo(f"not repaired: {exc}", err=True)
+            failed += 1
+    return failed
 
 
 @app.command()
 def status(root: RootOption = None) -> None:
-    """Show the inbox (file names), the archive and the quarantine (ids and reasons only)."""
+    """Show the inbox (file names), the archive and the quarantine (ids and reasons only).
+
+    Read-only: it takes no lock and changes nothing, so it is safe while anything runs.
+    Folders that disappear while it looks (a claim being archived, a forget) are skipped.
+    """
     from flows.runtime import read_server_info
-    from pipeline.ingest.inbox import pending_claims, scan_inbox
+    from pipeline.ingest.inbox import claims_in_work, scan_inbox
     from pipeline.ingest.quarantine import item_id, quarantined_items
-    from pipeline.ingest.records import load_meta
 
     data_root = _root(root)
     settings = state.settings
@@ -181,22 +194,18 @@ def status(root: RootOption = None) -> None:
     typer.echo(f"inbox: {len(ready)} ready, {len(waiting)} waiting")
     for item in waiting:
         typer.echo(f"  waiting: {item.name!r} ({item.why})")
-    claims = pending_claims(data_root) if data_root.work.is_dir() else []
+    claims = claims_in_work(data_root)
     if claims:
-        typer.echo(f"claimed, not yet archived: {len(claims)} (the next watch run finishes them)")
-    counts: dict[str, int] = {}
-    rows = []
-    for paths in data_root.recordings():
-        if paths.meta.is_file():
-            meta = load_meta(paths)
-            counts[meta.status] = counts.get(meta.status, 0) + 1
-            rows.append(f"  {meta.recording_id}  {meta.consent.recorded_on}  {meta.status}" + (
-                f"  ({meta.error_code})" if meta.error_code else ""
-            ))  # fmt: skip
+        typer.echo(f"claimed, not yet archived: {claims} (the next watch run finishes them)")
+    counts, rows, damaged = _archive_rows(data_root)
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "empty"
     typer.echo(f"archive: {summary}")
     for row in rows:
         typer.echo(row)
+    if damaged:
+        typer.echo(f"damaged records: {len(damaged)} (`kijkwijzer reprocess` rebuilds or recomputes them)")
+        for row in damaged:
+            typer.echo(row)
     items = quarantined_items(data_root)
     typer.echo(f"quarantine: {len(items)}")
     for folder, reason in items:
@@ -204,6 +213,32 @@ def status(root: RootOption = None) -> None:
     home = settings.orchestration.prefect_home
     info = read_server_info(settings.resolve(home) if home else data_root.prefect_home)
     typer.echo(f"prefect server: {info['url'] if info else 'none running (the next command starts one)'}")
+
+
+def _archive_rows(data_root: Any) -> tuple[dict[str, int], list[str], list[str]]:
+    """Counts per status, one row per recording, and one row per damaged record (read-only)."""
+    from flows.cache import cache_problems
+    from pipeline.ingest.records import meta_problem, try_load_meta
+
+    counts: dict[str, int] = {}
+    rows, damaged = [], []
+    for paths in data_root.recordings():
+        try:
+            meta = try_load_meta(paths)
+            if meta is None:
+                problem = meta_problem(paths)
+                if problem is not None and paths.dir.is_dir():  # else: removed while we looked
+                    counts["damaged"] = counts.get("damaged", 0) + 1
+                    damaged.append(f"  {paths.recording_id}: {problem}")
+                continue
+            problems = cache_problems(paths.cache)
+        except FileNotFoundError:
+            continue  # forgotten or purged while we looked
+        counts[meta.status] = counts.get(meta.status, 0) + 1
+        error = f"  ({meta.error_code})" if meta.error_code else ""
+        rows.append(f"  {meta.recording_id}  {meta.consent.recorded_on}  {meta.status}{error}")
+        damaged += [f"  {paths.recording_id}: {problem}" for problem in problems]
+    return counts, rows, damaged
 
 
 @app.command()
@@ -228,6 +263,8 @@ def purge(root: RootOption = None) -> None:
     typer.echo(f"removed: {len(report.removed)} recordings")
     typer.echo(f"personal data removed, pseudonymised research data kept: {len(report.research_kept)}")
     typer.echo(f"expired quarantine items removed: {len(report.quarantine_removed)}")
+    if report.damaged:
+        typer.echo(f"kept, recording.json damaged (see `kijkwijzer status`): {len(report.damaged)}")
 
 
 @app.command()

@@ -9,6 +9,7 @@ re-delivery after reprocessing never leaves a mix of old and new files.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import tempfile
 from datetime import date
@@ -18,6 +19,7 @@ from pipeline.deliver.folder_names import safe_folder_name, safe_recording_id
 from pipeline.deliver.notice import send_notice
 from pipeline.errors import KijkwijzerError
 from pipeline.fsutil import FILE_MODE, atomic_write_bytes, private_dir
+from pipeline.ingest.errors import disk_full_cause
 from pipeline.settings import Settings
 
 
@@ -79,6 +81,34 @@ def _place_media(media: Path, target: Path, mode: str) -> None:
     _replace_with(target, make)
 
 
+class OutboxUnwritable(KijkwijzerError):
+    """The klantmanager's outbox folder cannot be written (read-only, no permission).
+
+    Not the recording's fault: the sheet stays in the archive (``archive/<id>/out/``) and
+    is delivered by the next ``kijkwijzer reprocess`` once the folder is writable.
+    """
+
+    code = "outbox_unwritable"
+
+
+def _swap_into_place(staging: Path, folder: Path) -> None:
+    """Replace ``folder`` by the complete ``staging`` folder (two renames, no mix of old and new)."""
+    if folder.exists():
+        old = folder.with_name(f".{folder.name}.{secrets.token_hex(4)}.old")
+        os.rename(folder, old)
+        os.rename(staging, folder)
+        shutil.rmtree(old)
+    else:
+        os.rename(staging, folder)
+
+
+def _remove_stale(folder: Path) -> None:
+    """Staging or replaced copies left by a run killed in the middle of a delivery."""
+    for entry in folder.parent.glob(f".{folder.name}.*"):
+        if entry.is_dir() and not entry.is_symlink() and entry.name.endswith((".tmp", ".old")):
+            shutil.rmtree(entry)
+
+
 def deliver(
     sheet_dir: Path,
     outbox_root: Path,
@@ -88,7 +118,13 @@ def deliver(
     media: Path,
     settings: Settings,
 ) -> Path:
-    """Copy the sheet (and the recording) into the outbox; send the optional notice; return the folder."""
+    """Copy the sheet (and the recording) into the outbox; send the optional notice; return the folder.
+
+    The delivery is assembled in a hidden folder next to its final place and renamed
+    into place when complete, so the klantmanager never sees a half-delivered sheet, even
+    when the disk fills up in the middle. A folder that cannot be written raises
+    :class:`OutboxUnwritable`; a full disk raises the ``OSError`` (reported as disk full).
+    """
     config = settings.deliver
     sheet_dir = Path(sheet_dir)
     missing = [name for name in config.required if not (sheet_dir / name).is_file()]
@@ -96,14 +132,29 @@ def deliver(
         raise KijkwijzerError(
             f"{sheet_dir}: {', '.join(missing)} missing, nothing delivered (write the sheet first)"
         )
-    folder = private_dir(outbox_folder(outbox_root, klantmanager, recording_id, recorded_on))
-    private_dir(folder.parent)
-    for name in config.files:
-        source = sheet_dir / name
-        if source.is_file():
-            atomic_write_bytes(folder / name, source.read_bytes())
-    if config.media != "none":
-        _place_media(media, folder / media_name(media, settings), config.media)
+    folder = outbox_folder(outbox_root, klantmanager, recording_id, recorded_on)
+    staging = None
+    try:
+        private_dir(folder.parent)
+        _remove_stale(folder)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+        for name in config.files:
+            source = sheet_dir / name
+            if source.is_file():
+                atomic_write_bytes(staging / name, source.read_bytes())
+        if config.media != "none":
+            _place_media(media, staging / media_name(media, settings), config.media)
+        _swap_into_place(staging, folder)
+    except OSError as exc:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        if disk_full_cause(exc):
+            raise
+        raise OutboxUnwritable(
+            f"{folder.parent}: the sheet cannot be delivered there ({exc.strerror or exc}); "
+            f"it stays in the archive (archive/{recording_id}/out/): make the folder writable "
+            "and run `kijkwijzer reprocess` to deliver it"
+        ) from exc
     if config.smtp.enabled:
         send_notice(klantmanager, recorded_on, folder, settings)
     return folder

@@ -15,7 +15,7 @@ from pipeline.fsutil import FILE_MODE, atomic_write_json, private_dir
 from pipeline.ingest.audit import audit
 from pipeline.ingest.consent import ConsentRecord, read_consent
 from pipeline.ingest.errors import ConsentError, IngestRefusal
-from pipeline.ingest.gate import check_media_file, check_name
+from pipeline.ingest.gate import check_media_file, check_name, check_sidecar_possible
 from pipeline.ingest.hashing import recording_id_for, sha256_of
 from pipeline.ingest.inbox import Claim, mark_archiving, release
 from pipeline.ingest.layout import DataRoot, RecordingPaths
@@ -28,7 +28,7 @@ from pipeline.settings.orchestration import OrchestrationSettings
 class IngestOutcome:
     """What happened to one claim. ``paths`` is set when there is a recording to process."""
 
-    outcome: str  # ingested | duplicate | quarantined
+    outcome: str  # ingested | duplicate | quarantined | left (kept in work/ for the next pass)
     paths: RecordingPaths | None = None
     code: str | None = None
     message: str | None = None
@@ -42,6 +42,7 @@ def _check_claim(claim: Claim, settings: OrchestrationSettings) -> ConsentRecord
             "no_recording", f"{claim.original_name}: consent sidecar without a recording next to it"
         )
     check_name(claim.original_name, ingest)
+    check_sidecar_possible(claim.original_name, ingest)
     check_media_file(claim.media, ingest, display_name=claim.original_name)
     if claim.sidecar is None:
         raise ConsentError(

@@ -28,6 +28,7 @@ ACTIONS = (
     "refused",  # `kijkwijzer process` refused an input (nothing stored)
     "purged",  # retention expired: media and personal derived data removed
     "forgotten",  # erased on request with `kijkwijzer forget`
+    "repaired",  # a damaged recording.json rebuilt from the consent file and the original
 )
 
 

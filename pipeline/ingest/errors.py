@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 from pipeline.errors import KijkwijzerError
 
 
@@ -20,3 +22,36 @@ class IngestRefusal(KijkwijzerError):
 
 class ConsentError(IngestRefusal):
     """The consent sidecar is missing, unreadable, incomplete or says no."""
+
+
+DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+
+
+class DiskFullError(KijkwijzerError):
+    """The data root's file system is full: nothing is refused or lost, the run stops.
+
+    It is not the input's fault, so nothing is quarantined and the recording keeps its
+    state; the next run, once there is space, finishes it.
+    """
+
+    code = "disk_full"
+
+
+def disk_full_cause(error: BaseException | None) -> OSError | None:
+    """The "no space left" error behind ``error`` (itself, a cause or a context), if any."""
+    seen = 0
+    while error is not None and seen < 20:
+        if isinstance(error, OSError) and error.errno in DISK_FULL_ERRNOS:
+            return error
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return None
+
+
+def disk_full(where: object | None, error: OSError) -> DiskFullError:
+    """The one-line error for a full disk under ``where`` (the data root or output folder)."""
+    return DiskFullError(
+        (f"{where}: " if where else "")
+        + f"the disk is full ({error.strerror or 'no space left on device'}); "
+        "nothing was lost or half-written: free space and run the command again"
+    )

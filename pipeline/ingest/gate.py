@@ -11,7 +11,7 @@ import stat
 from pathlib import Path
 
 from pipeline.ingest.errors import IngestRefusal
-from pipeline.ingest.names import name_problem, printable
+from pipeline.ingest.names import NAME_MAX, name_problem, printable
 from pipeline.ingest.sniff import sniff
 from pipeline.settings.orchestration import IngestSettings
 
@@ -21,6 +21,22 @@ def check_name(name: str, ingest: IngestSettings) -> None:
     problem = name_problem(name, ingest.max_name_bytes)
     if problem:
         raise IngestRefusal("unsafe_name", f"{printable(name)[:120]!r}: {problem} (rename the file)")
+
+
+def check_sidecar_possible(name: str, ingest: IngestSettings) -> None:
+    """Refuse a recording whose consent sidecar name (name + suffix) no file system can hold.
+
+    A 244-byte name fits Linux's 255-byte limit, but its ``.consent.yaml`` does not, so it
+    can never have consent; it is refused at once with a reason instead of waiting forever.
+    """
+    sidecar = name + ingest.sidecar_suffix
+    if len(sidecar.encode("utf-8", "surrogateescape")) > NAME_MAX:
+        raise IngestRefusal(
+            "name_too_long",
+            f"{printable(name)[:120]!r}…: the name is {len(name.encode('utf-8', 'surrogateescape'))} bytes, "
+            f"so its consent file {ingest.sidecar_suffix!r} would exceed {NAME_MAX} bytes "
+            "(rename the recording to a shorter name and drop it with its consent file again)",
+        )
 
 
 def check_media_file(path: Path, ingest: IngestSettings, display_name: str | None = None) -> str:

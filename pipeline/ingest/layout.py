@@ -66,8 +66,11 @@ class RecordingPaths:
         return self.dir / f"original{suffix.lower()}"
 
     def find_media(self) -> Path | None:
-        """The archived original, whatever its suffix."""
-        found = sorted(self.dir.glob("original.*"))
+        """The archived original, whatever its suffix (None also when the folder is gone)."""
+        try:
+            found = sorted(self.dir.glob("original.*"))
+        except FileNotFoundError:  # removed while we looked (forget, purge)
+            return None
         return found[0] if found else None
 
 

@@ -13,6 +13,7 @@ import unicodedata
 
 _UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 _SLUG_DROP = re.compile(r"[^A-Za-z0-9._-]+")
+NAME_MAX = 255  # bytes in one file name on Linux file systems
 
 
 def name_problem(name: str, max_bytes: int = 255) -> str | None:

@@ -69,7 +69,11 @@ def quarantined_items(root: DataRoot) -> list[tuple[Path, str]]:
     items = []
     if root.quarantine.is_dir():
         for folder in sorted(root.quarantine.iterdir()):
-            reason = folder / "reason.txt"
-            first = reason.read_text(encoding="utf-8").splitlines()[:2] if reason.is_file() else []
+            try:
+                first = (folder / "reason.txt").read_text(encoding="utf-8").splitlines()[:2]
+            except FileNotFoundError:
+                if not folder.is_dir():
+                    continue  # purged while we looked
+                first = []  # being written right now
             items.append((folder, " / ".join(first)))
     return items

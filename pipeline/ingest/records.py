@@ -50,6 +50,33 @@ def load_meta(paths: RecordingPaths) -> RecordingMeta:
     return RecordingMeta.model_validate_json(paths.meta.read_bytes())
 
 
+def meta_problem(paths: RecordingPaths) -> str | None:
+    """Why ``recording.json`` cannot be read (missing, truncated, invalid), or None when it is fine."""
+    try:
+        load_meta(paths)
+    except FileNotFoundError:
+        # Archiving writes it before the media moves in, so without media it is still coming.
+        return "recording.json is missing" if paths.find_media() is not None else None
+    except (ValueError, UnicodeDecodeError) as exc:  # pydantic's ValidationError is a ValueError
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return f"recording.json is damaged ({first[:120]})"
+    return None
+
+
+def try_load_meta(paths: RecordingPaths) -> RecordingMeta | None:
+    """The metadata, or None when it is missing or damaged (``status`` reports those,
+    ``reprocess`` rebuilds them), so one damaged record never stops a whole command."""
+    try:
+        return load_meta(paths)
+    except (FileNotFoundError, ValueError, UnicodeDecodeError):
+        return None
+
+
+def damaged_recordings(root: DataRoot) -> list[RecordingPaths]:
+    """Archive folders whose ``recording.json`` is missing or unreadable."""
+    return [paths for paths in root.recordings() if meta_problem(paths) is not None]
+
+
 def save_meta(paths: RecordingPaths, meta: RecordingMeta) -> None:
     """Write ``recording.json`` atomically."""
     atomic_write_text(paths.meta, meta.model_dump_json(indent=2) + "\n")
@@ -78,9 +105,9 @@ def select_recordings(
     """Archived, not purged recordings, filtered by klantmanager and recording date."""
     chosen = []
     for paths in root.recordings():
-        if not paths.meta.is_file():
+        meta = try_load_meta(paths)
+        if meta is None:
             continue
-        meta = load_meta(paths)
         consent = meta.consent
         if meta.status == "purged":
             continue
@@ -94,8 +121,9 @@ def select_recordings(
 
 def unfinished_recordings(root: DataRoot) -> list[str]:
     """Archived recordings whose processing never finished (e.g. after a crash)."""
-    return [
-        paths.recording_id
-        for paths in root.recordings()
-        if paths.meta.is_file() and load_meta(paths).status == "ingested"
-    ]
+    found = []
+    for paths in root.recordings():
+        meta = try_load_meta(paths)
+        if meta is not None and meta.status == "ingested":
+            found.append(paths.recording_id)
+    return found

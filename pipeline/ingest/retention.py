@@ -20,7 +20,14 @@ from pipeline.ingest.audit import audit
 from pipeline.ingest.hashing import check_recording_id
 from pipeline.ingest.layout import DataRoot, RecordingPaths
 from pipeline.ingest.quarantine import item_id
-from pipeline.ingest.records import RecordingMeta, due_for_purge, load_meta, now_utc, save_meta
+from pipeline.ingest.records import (
+    RecordingMeta,
+    due_for_purge,
+    meta_problem,
+    now_utc,
+    save_meta,
+    try_load_meta,
+)
 from pipeline.intentions.store import forget_metrics
 from pipeline.settings import Settings
 
@@ -34,6 +41,7 @@ class PurgeReport:
     removed: list[str] = field(default_factory=list)
     research_kept: list[str] = field(default_factory=list)
     quarantine_removed: list[str] = field(default_factory=list)
+    damaged: list[str] = field(default_factory=list)  # unreadable recording.json: kept, see status
 
 
 def _outbox_folders(root: DataRoot, recording_id: str) -> list[Path]:
@@ -58,8 +66,8 @@ def forget(root: DataRoot, recording_id: str, settings: Settings, actor: str = "
     recording_id = check_recording_id(recording_id)
     paths = root.recording(recording_id)
     removed: list[Path] = []
-    if paths.meta.is_file():
-        meta = load_meta(paths)
+    meta = try_load_meta(paths)
+    if meta is not None:  # a damaged record is erased all the same; its history line, if any, stays
         forget_metrics(root.path, meta.consent.klantmanager, recording_id, settings)
     for folder in _outbox_folders(root, recording_id) + _quarantine_of(root, recording_id):
         shutil.rmtree(folder)
@@ -101,9 +109,11 @@ def purge(
     today = today or dt.date.today()
     report = PurgeReport()
     for paths in root.recordings():
-        if not paths.meta.is_file():
+        meta = try_load_meta(paths)
+        if meta is None:
+            if meta_problem(paths) is not None:
+                report.damaged.append(paths.recording_id)  # its retention is unknown: kept
             continue
-        meta = load_meta(paths)
         if not due_for_purge(meta, today):
             continue
         forget_metrics(root.path, meta.consent.klantmanager, meta.recording_id, settings)
