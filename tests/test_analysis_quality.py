@@ -34,10 +34,10 @@ from pipeline.settings import Settings, load_settings  # noqa: E402
 FLOORS: dict[str, tuple[float, float, float]] = {
     "q": (0.95, 0.90, 0.86),
     "bel": (0.78, 0.72, 0.70),
-    "feit": (0.80, 0.68, 0.60),
+    "feit": (0.80, 0.68, 0.54),
     "self": (0.47, 0.40, 0.17),
     "stack": (0.90, 0.78, 0.10),
-    "summ": (0.67, 0.64, 0.64),
+    "summ": (0.62, 0.62, 0.62),
     "agenda": (0.67, 0.67, 0.67),
     "goal": (0.45, 0.45, 0.45),
     "meta": (0.57, 0.58, 0.60),
