@@ -8,6 +8,7 @@ from typing import Literal, get_args
 from pydantic import Field
 
 from pipeline.settings.base import Section
+from pipeline.types import SentenceTheme
 
 RoleName = Literal["klantmanager", "client", "other"]
 
@@ -126,19 +127,8 @@ class TopicSettings(Section):
     closure_roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager"])
 
 
-LearnedDecision = Literal[
-    "question",
-    "focus",
-    "self_answered",
-    "summary",
-    "agenda",
-    "goal",
-    "metacommunication",
-    "feedback_request",
-    "advice",
-    "emotion",
-    "resistance",
-]
+# the learned decisions: questions, focus and self-answers, plus every sentence theme
+LearnedDecision = Literal["question", "focus", "self_answered", SentenceTheme]
 
 
 class LearnedSettings(Section):
