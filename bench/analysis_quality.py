@@ -27,6 +27,7 @@ from pipeline.analysis.evaluation import (  # noqa: E402
     load_items,
     load_split,
     moment_coverage,
+    rules_only,
     score_items,
     summary_row,
 )
@@ -88,8 +89,10 @@ def reports(sets: list[str], variants: list[str], settings: Settings) -> dict[tu
 def fragment_coverage(items: list[LabelledConversation], settings: Settings) -> tuple[int, int]:
     """How many labelled moments the fragments chosen from the real analysis cover."""
 
+    context = AnalysisContext.from_settings(settings)
+
     def fragments_of(conversation: Conversation) -> list[Fragment]:
-        conversation = ensure_sentences(conversation, AnalysisContext.from_settings(settings))
+        conversation = ensure_sentences(conversation, context)
         return select_fragments(analyse(conversation, settings), conversation, settings)
 
     return moment_coverage(items, fragments_of)
@@ -123,10 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = load_settings(environ={})
     if args.rules_only:
-        learned = settings.analysis.learned.model_copy(update={"enabled": False})
-        settings = settings.model_copy(
-            update={"analysis": settings.analysis.model_copy(update={"learned": learned})}
-        )
+        settings = rules_only(settings)
     sets, variants = args.sets.split(","), args.variants.split(",")
     if args.cue_report:
         from cue_report import cue_report

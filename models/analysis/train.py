@@ -41,6 +41,7 @@ from pipeline.analysis.evaluation import (  # noqa: E402
     TurnReport,
     load_items,
     load_split,
+    rules_only,
     score_items,
     summary_row,
     variant,
@@ -348,11 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     files = training_files()
     settings = load_settings(environ={})
-    learned_off = settings.analysis.learned.model_copy(update={"enabled": False})
-    rules_only = settings.model_copy(
-        update={"analysis": settings.analysis.model_copy(update={"learned": learned_off})}
-    )
-    context = AnalysisContext.from_settings(rules_only)
+    context = AnalysisContext.from_settings(rules_only(settings))
     items = load_items(files)
     data = collect(items, context)
     add_only = set(settings.analysis.learned.add_only)

@@ -22,6 +22,7 @@ from typing import Any
 
 from pipeline.analysis.asr_noise import asr_like, without_question_marks
 from pipeline.analysis.labelled import THEME_OF_TURN_LABEL, TURN_LABELS, LabelledConversation, load_labelled
+from pipeline.settings import Settings
 from pipeline.types import Analysis, Conversation, Event
 
 VARIANTS = ("written", "noq", "asr")
@@ -64,6 +65,12 @@ def load_split(split_file: Path, conversations_dir: Path, dev_dir: Path) -> Spli
         tune=tuple(conversations_dir / name for name in data["tune"]) + extra,
         tune_dev=tuple(dev_dir / name for name in data["tune_dev"]),
     )
+
+
+def rules_only(settings: Settings) -> Settings:
+    """The settings with the learned decisions off: the rules alone (training and comparison)."""
+    learned = settings.analysis.learned.model_copy(update={"enabled": False})
+    return settings.model_copy(update={"analysis": settings.analysis.model_copy(update={"learned": learned})})
 
 
 def load_items(paths: Iterable[Path]) -> list[LabelledConversation]:

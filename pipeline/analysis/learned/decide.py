@@ -86,13 +86,12 @@ def _self_answers(
         for i, view in enumerate(group[:-1]):
             if view.position not in found.questions:
                 continue
+            if view.position in found.self_answers or not scores.positive("self_answered", view.position):
+                continue
             answer = group[i + 1]
-            features = units.sentences[view.position]
-            if scores.positive("self_answered", view.position) and view.position not in found.self_answers:
-                pause = round(max(0.0, answer.sentence.start - view.sentence.end), 3)
-                found.self_answers[view.position] = SelfAnswer(
-                    answer.position, pause, 0, (_reason(decision, features),)
-                )
+            pause = round(max(0.0, answer.sentence.start - view.sentence.end), 3)
+            reason = _reason(decision, units.sentences[view.position])
+            found.self_answers[view.position] = SelfAnswer(answer.position, pause, 0, (reason,))
 
 
 def _theme_hits(found: Findings, name: str) -> dict[int, str]:
