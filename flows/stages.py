@@ -158,9 +158,13 @@ def _roles(s: StageInput) -> RoleAssignment:
 def _align(s: StageInput) -> Conversation:
     from pipeline.align import align
     from pipeline.formats.conversation_files import write_conversation_files
+    from pipeline.review.stage_inputs import corrected_conversation
 
     diarization, roles = s.results["diarize"], s.results["roles"]
     conversation = align(s.results["transcribe"], diarization, roles, s.settings)
+    conversation = corrected_conversation(
+        conversation, s.job.data_root, s.job.recording_id, s.settings.align.spacy_language
+    )  # the researcher's published corrections win over the recogniser
     write_conversation_files(conversation, diarization, roles, s.out, s.job.recording_id)
     return conversation
 
@@ -189,13 +193,24 @@ def _history(job: RecordingJob, settings: Settings) -> Any:
     )
 
 
+def _align_key(job: RecordingJob, settings: Settings) -> Any:
+    from pipeline.review.stage_inputs import transcript_key
+
+    corrections = transcript_key(job.data_root, job.recording_id)
+    return job.recording_id if corrections is None else (job.recording_id, corrections)
+
+
 def _sheet_key(job: RecordingJob, settings: Settings) -> Any:
+    from pipeline.review.stage_inputs import sheet_key
+
     history = _history(job, settings)
-    return {
+    key = {
         "media_href": job.media_href,
         "recorded_on": job.consent.recorded_on,
         "history": history.model_dump(mode="json") if history is not None else None,
     }
+    review = sheet_key(job.data_root, job.recording_id)
+    return key if review is None else {**key, "review": review}
 
 
 def _pseudonymizer(job: RecordingJob, settings: Settings) -> Any:
@@ -206,8 +221,16 @@ def _pseudonymizer(job: RecordingJob, settings: Settings) -> Any:
 
 def _sheet(s: StageInput) -> list[str]:
     from pipeline.report import write_sheet
+    from pipeline.report.interview_guide import write_interview_guide
+    from pipeline.report.sheet import load_texts
+    from pipeline.review.stage_inputs import reviewed_fragments
 
     conversation, analysis, fragments = s.results["align"], s.results["analysis"], s.results["fragments"]
+    review = reviewed_fragments(
+        fragments, analysis, s.job.data_root, s.job.recording_id, load_texts(s.settings)["review"]
+    )
+    if review is not None:
+        fragments = [item.fragment for item in review.kept()]
     if not s.settings.privacy.sheet_keeps_real_words:
         from pipeline.privacy import pseudonymize_analysis, pseudonymize_conversation, pseudonymize_fragments
 
@@ -215,7 +238,8 @@ def _sheet(s: StageInput) -> list[str]:
         conversation = pseudonymize_conversation(conversation, pseudonymizer)
         analysis = pseudonymize_analysis(analysis, pseudonymizer)
         fragments = pseudonymize_fragments(fragments, pseudonymizer)
-    written = write_sheet(
+    written = write_interview_guide(analysis, fragments, s.out, s.settings, s.job.consent.recorded_on)
+    written += write_sheet(
         conversation,
         analysis,
         fragments,
@@ -224,6 +248,7 @@ def _sheet(s: StageInput) -> list[str]:
         media_href=s.job.media_href,
         history=_history(s.job, s.settings),
         recorded_on=s.job.consent.recorded_on,
+        review=review,
     )
     return sorted(path.name for path in written)
 
@@ -263,8 +288,9 @@ STAGES: tuple[StageSpec, ...] = (
         TypeAdapter(RoleAssignment), extra=_roles_key,
     ),
     StageSpec(
-        "align", ("transcribe", "diarize", "roles"), ("align",), ("pipeline.align", "pipeline.formats"),
-        _align, TypeAdapter(Conversation), extra=lambda job, _settings: job.recording_id,
+        "align", ("transcribe", "diarize", "roles"), ("align",),
+        ("pipeline.align", "pipeline.formats", "pipeline.review.turn_edits", "pipeline.review.records"),
+        _align, TypeAdapter(Conversation), extra=_align_key,
     ),
     StageSpec(
         "analysis", ("align",), ("analysis",), ("pipeline.analysis", "pipeline.nlp"), _analysis,
@@ -276,7 +302,8 @@ STAGES: tuple[StageSpec, ...] = (
     ),
     StageSpec(
         "sheet", ("align", "analysis", "fragments"), ("report", "fragments", "privacy"),
-        ("pipeline.report", "pipeline.intentions", "pipeline.fragments", "pipeline.privacy"), _sheet,
+        ("pipeline.report", "pipeline.intentions", "pipeline.fragments", "pipeline.privacy",
+         "pipeline.review.fragment_edits", "pipeline.review.records"), _sheet,
         TypeAdapter(list[str]), extra=_sheet_key,
     ),
     StageSpec(

@@ -29,6 +29,7 @@ ACTIONS = (
     "purged",  # retention expired: media and personal derived data removed
     "forgotten",  # erased on request with `kijkwijzer forget`
     "repaired",  # a damaged recording.json rebuilt from the consent file and the original
+    "corrected",  # a researcher's correction on the review desk (outcome: its kind; no content)
 )
 
 

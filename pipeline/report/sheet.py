@@ -34,6 +34,7 @@ from pipeline.report.glance import Fact, glance_facts
 from pipeline.report.overview import Overview, build_overview
 from pipeline.report.pdf import print_pdf
 from pipeline.report.since import SinceRow, format_date, since_rows
+from pipeline.review.fragment_edits import ADDED_THEME, FragmentNotes, Review
 from pipeline.settings import Settings
 from pipeline.settings.report import ReportSettings
 from pipeline.types import Analysis, Conversation, Fragment
@@ -53,6 +54,7 @@ class FragmentView:
     range: str
     blocks: list[Block]
     truncated: bool
+    notes: FragmentNotes | None = None  # the researcher's and the client's words (review desk)
 
 
 @lru_cache(maxsize=8)
@@ -186,8 +188,12 @@ def _fragment_views(
     themes: ThemeCatalog,
     settings: Settings,
     index: WordIndex,
+    review: Review | None,
 ) -> list[FragmentView]:
     views = []
+    kept = review.kept() if review is not None else []
+    if review is not None and len(kept) != len(fragments):
+        raise ValueError("the reviewed fragments and the fragments to show differ")
     for number, fragment in enumerate(fragments, start=1):
         blocks, truncated = excerpt(
             fragment,
@@ -200,14 +206,18 @@ def _fragment_views(
             settings.fragments.uncertain_below,
         )
         theme = themes.themes.get(fragment.theme)
+        title = theme.title if theme else fragment.theme
+        if fragment.theme == ADDED_THEME and review is not None:
+            title = texts["review"]["added_theme"]
         views.append(
             FragmentView(
                 number=number,
                 fragment=fragment,
-                theme_title=theme.title if theme else fragment.theme,
+                theme_title=title,
                 range=f"{clock(fragment.start)}–{clock(fragment.end)}",
                 blocks=blocks,
                 truncated=truncated,
+                notes=kept[number - 1].notes if review is not None else None,
             )
         )
     return views
@@ -236,6 +246,7 @@ def _fragments_json(views: list[FragmentView]) -> list[dict[str, Any]]:
             "theme_title": view.theme_title,
             "positive": view.fragment.positive,
             "score": view.fragment.score,
+            **({"notes": view.notes.model_dump()} if view.notes is not None else {}),
             "excerpt": [
                 {
                     "role": block.role,
@@ -262,6 +273,7 @@ def _context(
     history: History | None,
     recorded_on: date | None,
     media_kind: str | None,
+    review: Review | None = None,
 ) -> tuple[dict[str, Any], list[FragmentView]]:
     texts = load_texts(settings)
     themes = load_themes(settings)
@@ -270,7 +282,7 @@ def _context(
     # the sheet counts only what was heard clearly enough (pipeline.fragments.confidence)
     counted_analysis = confident(analysis, conversation, settings.fragments)
     overview: Overview = build_overview(counted_analysis, conversation, settings)
-    views = _fragment_views(fragments, conversation, counted_analysis, texts, themes, settings, index)
+    views = _fragment_views(fragments, conversation, counted_analysis, texts, themes, settings, index, review)
     labels = texts["roles"]
     since: list[SinceRow] | None = None
     if history is not None and (history.intentions or history.records):
@@ -291,6 +303,7 @@ def _context(
         "facts": _facts(overview, texts, duration, sum(1 for e in analysis.events if e.id in uncertain)),
         "labels": labels,
         "fragments": views,
+        "review": review,
         "media": media,
         "media_name": PurePosixPath(media_href.split("?")[0]).name if media_href else None,
         "since": since,
@@ -331,6 +344,7 @@ def write_sheet(
     *,
     recorded_on: date | None = None,
     media_kind: str | None = None,
+    review: Review | None = None,
 ) -> list[Path]:
     """Write sheet.html, sheet.md, fragments.json and (when enabled) sheet.pdf into ``out_dir``.
 
@@ -338,10 +352,12 @@ def write_sheet(
     the sheet (``pipeline.deliver.outbox.media_name``); without it the sheet has no player.
     ``media_kind`` ("video" or "audio") defaults to a guess from the extension.
     ``history`` (``pipeline.intentions.load_history``) adds "Sinds vorige keer".
+    ``review`` (``pipeline.review``), when a researcher published the sheet, must hold the
+    same fragments in its kept list; it adds her notes and the client's feedback, marked as theirs.
     """
     out_dir = private_dir(Path(out_dir))
     context, views = _context(
-        conversation, analysis, fragments, settings, media_href, history, recorded_on, media_kind
+        conversation, analysis, fragments, settings, media_href, history, recorded_on, media_kind, review
     )
     html_path = atomic_write_text(out_dir / "sheet.html", _render("sheet.html.j2", context))
     md_path = atomic_write_text(out_dir / "sheet.md", _render("sheet.md.j2", context))

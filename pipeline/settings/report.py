@@ -24,6 +24,15 @@ class IntentionSettings(Section):
     trend_points: int = Field(8, ge=2)  # most recent recordings in the sparkline
 
 
+class InterviewGuideSettings(Section):
+    """The client-interview guide: which fragments it asks the client about, and its wording."""
+
+    texts_file: Path = Path("config/interview_texts.nl.yaml")  # resolved with settings.resolve
+    min_fragments: int = Field(4, ge=1)
+    max_fragments: int = Field(6, ge=1)
+    long_silence_s: float = Field(3.0, gt=0)  # an answer this late after a question is a long silence
+
+
 class ReportSettings(Section):
     """Configuration of the prep sheet."""
 
@@ -37,3 +46,4 @@ class ReportSettings(Section):
     # media_href with one of these extensions gets a <video> player, anything else <audio>
     video_extensions: list[str] = Field(default_factory=lambda: ["mp4", "m4v", "mov", "mkv", "webm", "avi"])
     intentions: IntentionSettings = IntentionSettings()
+    interview: InterviewGuideSettings = InterviewGuideSettings()
