@@ -129,11 +129,17 @@ def publish_outputs(job: RecordingJob, settings: Settings, refs: dict[str, Stage
         if files["research"]:
             _copy_outputs(files["research"], root.recording(job.recording_id).research)
         if "sheet" in refs:
+            from pipeline.review.hold import hold_sheet, must_hold, release_hold
+
             consent = job.consent
-            deliver(
-                refs["sheet"].path, root.outbox, consent.klantmanager, job.recording_id,
-                consent.recorded_on, job.media, settings,
-            )  # fmt: skip
+            if must_hold(settings, root, job.recording_id):  # deliver.review: required, not yet published
+                hold_sheet(refs["sheet"].path, root, job.recording_id, settings)
+            else:
+                deliver(
+                    refs["sheet"].path, root.outbox, consent.klantmanager, job.recording_id,
+                    consent.recorded_on, job.media, settings,
+                )  # fmt: skip
+                release_hold(root, job.recording_id)
     return outputs_key(job, settings, refs)
 
 

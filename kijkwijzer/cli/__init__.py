@@ -19,6 +19,7 @@ from kijkwijzer.cli import (  # noqa: F401  (imports register the commands)
     enroll_cmd,
     intentions_cmd,
     process_cmd,
+    review_cmd,
     transcribe_cmd,
 )
 from kijkwijzer.cli.app import app, state

@@ -206,6 +206,13 @@ def status(root: RootOption = None) -> None:
         typer.echo(f"damaged records: {len(damaged)} (`kijkwijzer reprocess` rebuilds or recomputes them)")
         for row in damaged:
             typer.echo(row)
+    from pipeline.review.hold import waiting_for_review
+
+    held = waiting_for_review(data_root)
+    if held or settings.deliver.review == "required":
+        typer.echo(f"waiting for review: {len(held)} (`kijkwijzer review ID` to check and publish)")
+        for recording_id in held:
+            typer.echo(f"  {recording_id}")
     items = quarantined_items(data_root)
     typer.echo(f"quarantine: {len(items)}")
     for folder, reason in items:

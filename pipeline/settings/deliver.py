@@ -45,4 +45,7 @@ class DeliverSettings(Section):
     required: list[str] = Field(default_factory=lambda: ["sheet.html", "fragments.json"])
     media: Literal["copy", "hardlink", "symlink", "none"] = "copy"
     media_basename: str = "opname"  # the recording is delivered as opname.<ext>, next to the sheet
+    # auto: the sheet goes out at once; required: it waits in archive/<id>/review/held/ until a
+    # researcher publishes it with `kijkwijzer review`
+    review: Literal["auto", "required"] = "auto"
     smtp: SmtpSettings = SmtpSettings()

@@ -47,3 +47,4 @@ class ReportSettings(Section):
     video_extensions: list[str] = Field(default_factory=lambda: ["mp4", "m4v", "mov", "mkv", "webm", "avi"])
     intentions: IntentionSettings = IntentionSettings()
     interview: InterviewGuideSettings = InterviewGuideSettings()
+    review_texts_file: Path = Path("config/review_texts.nl.yaml")  # the review desk's page
