@@ -161,10 +161,9 @@ def _edges(
     last = min(range(len(turns)), key=lambda i: abs(turns[i].end - end), default=0)
     near_start = turns[max(0, first - BOUND_TURNS) : first + BOUND_TURNS + 1]
     near_end = turns[max(0, last - BOUND_TURNS) : last + BOUND_TURNS + 1]
-    return (
-        [(t.start, clock(t.start)) for t in near_start],
-        [(t.end, clock(t.end)) for t in near_end],
-    )
+    starts = sorted({t.start for t in near_start} | {start})  # the current edge stays a choice
+    ends = sorted({t.end for t in near_end} | {end})
+    return [(s, clock(s)) for s in starts], [(e, clock(e)) for e in ends]
 
 
 def _fragment_views(review: Review, turns: list[Turn], settings: Settings) -> list[DeskFragment]:
