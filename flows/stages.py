@@ -271,7 +271,12 @@ def _research(s: StageInput) -> list[str]:
     written.append(
         atomic_write_json(s.out / "fragments.json", [f.model_dump(mode="json") for f in fragments])
     )
-    return sorted(Path(path).name for path in written)
+    from pipeline.fragments import load_themes
+    from pipeline.privacy.research_files import write_research_files
+
+    titles = {key: theme.title for key, theme in load_themes(s.settings).themes.items()}
+    written += write_research_files(conversation, analysis, fragments, s.out, titles, s.job.media)
+    return sorted({Path(path).name for path in written})
 
 
 STAGES: tuple[StageSpec, ...] = (
@@ -309,7 +314,7 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec(
         "research", ("align", "analysis", "fragments", "diarize", "roles"), ("privacy",),
         ("pipeline.privacy", "pipeline.formats", "pipeline.analysis"), _research, TypeAdapter(list[str]),
-        extra=lambda job, _settings: (job.recording_id, job.consent.klantmanager),
+        extra=lambda job, _settings: (job.recording_id, job.consent.klantmanager, str(job.media)),
         when=lambda job: job.data_root is not None and job.consent.consent.research_use, publish="research",
     ),
 )  # fmt: skip

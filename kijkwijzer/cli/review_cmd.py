@@ -64,14 +64,15 @@ class Publisher:
 
     def publish(self, recording_id: str) -> dict[str, Any]:
         """Re-run what the published corrections touch and deliver (or hold) the sheet."""
-        from flows.reprocess import reprocess_archive
         from pipeline.errors import KijkwijzerError
         from pipeline.review.hold import held_dir
 
         cache = self.data_root.recording(recording_id).cache
         before = stage_folders(cache)
         with _root_lock(self.data_root):
-            self.runtime = self.runtime or _runtime(self.data_root)
+            self.runtime = self.runtime or _runtime(self.data_root)  # before anything imports Prefect
+            from flows.reprocess import reprocess_archive
+
             flow = _with_runner(reprocess_archive)
             summary = run_with_progress(
                 self.runtime,

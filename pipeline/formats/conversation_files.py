@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from pipeline.formats.subtitles import Cue, to_srt, to_webvtt
 from pipeline.fsutil import atomic_write_bytes, atomic_write_json, atomic_write_text, private_dir
@@ -52,6 +53,11 @@ def _overlap_text(overlap: Overlap, labels: dict[str, str]) -> str:
 
 def to_eaf(conversation: Conversation) -> bytes:
     """ELAN XML: a tier per participant label, an annotation per turn, and the overlaps (milliseconds)."""
+    return eaf_bytes(conversation_eaf(conversation))
+
+
+def conversation_eaf(conversation: Conversation) -> Any:
+    """The ELAN document (``pympi.Elan.Eaf``) of :func:`to_eaf`, for exports that add tiers."""
     from pympi import Elan
 
     eaf = Elan.Eaf(author="kijkwijzer")
@@ -69,6 +75,13 @@ def to_eaf(conversation: Conversation) -> bytes:
             eaf.add_annotation(
                 OVERLAP_TIER, start, max(start + 1, round(overlap.end * 1000)), _overlap_text(overlap, labels)
             )
+    return eaf
+
+
+def eaf_bytes(eaf: Any) -> bytes:
+    """Serialise a ``pympi.Elan.Eaf`` (EAF 3.0 XML)."""
+    from pympi import Elan
+
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "transcript.eaf"
         Elan.to_eaf(str(path), eaf, pretty=True)

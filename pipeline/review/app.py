@@ -23,6 +23,7 @@ import jinja2
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from pipeline.deliver.outbox import media_name
@@ -195,7 +196,7 @@ def create_app(config: DeskConfig) -> FastAPI:
         view = desk(recording_id)
         await _json(request)
         record = append_record(root, view.recording_id, config.who, "publish")
-        report = config.publish(view.recording_id)
+        report = await run_in_threadpool(config.publish, view.recording_id)  # minutes; the page stays served
         return JSONResponse({"id": record.id, **report, "message": _publish_message(report, settings)})
 
     return app
