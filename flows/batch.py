@@ -1,83 +1,41 @@
-"""Run stages over many recordings: submit, wait, split by state, carry on with the rest.
+"""Run the plan's stages over many recordings with Prefect futures.
 
-This is the failure pattern that behaves the same on the thread runner and on Dask: each
-wave of independent stages is submitted for every recording still in the race, every
-future is waited for, failed ones are taken out with their reason, and the others go on
-to the next wave. No failure can pass unnoticed: every submitted future is inspected.
+Each stage task gets its upstream stages' futures as arguments, so Prefect runs it when
+they are done and marks it ``NotReady`` when one failed. A batch step (the history)
+closes a phase: the flow waits for that phase of every recording first. Every submitted
+future is inspected, so no failure passes unnoticed; the first failed stage of a
+recording is its :class:`~pipeline.stages.outcome.Failure` and the batch goes on.
+This behaves the same on the thread runner and on Dask.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
 from prefect.futures import PrefectFuture, as_completed
 
-from flows import progress
-from flows.cache import StageRef
-from flows.jobs import RecordingJob
-from flows.stages import STAGES, StageSpec
-from flows.tasks import outputs_key, publish_outputs, record_history, task_for
-from pipeline.errors import KijkwijzerError, MediaError
-from pipeline.ingest.errors import IngestRefusal, disk_full, disk_full_cause
+from flows.tasks import STAGE_TASKS, STEP_TASKS, publish
+from pipeline.deliver.publish import outputs_key
 from pipeline.settings import Settings
+from pipeline.stages import progress
+from pipeline.stages.jobs import RecordingJob
+from pipeline.stages.outcome import BatchResult, Failure, describe_failure
+from pipeline.stages.plan import STAGES, phases, waves
+from pipeline.stages.spec import BatchStep, StageSpec
 
 
-@dataclass(frozen=True)
-class Failure:
-    """Why a recording dropped out of a batch."""
-
-    recording_id: str
-    stage: str
-    code: str  # safe for the audit log
-    message: str  # one line, for people
-    bad_input: bool = False  # the recording itself is unusable (not a bug, not infrastructure)
-
-
-@dataclass
-class BatchResult:
-    """Per recording: the stage results, how each stage ended, and the published outputs key."""
-
-    refs: dict[str, dict[str, StageRef]] = field(default_factory=dict)
-    states: dict[str, dict[str, str]] = field(default_factory=dict)
-    outputs: dict[str, str] = field(default_factory=dict)
-    failures: dict[str, Failure] = field(default_factory=dict)
-
-    def computed(self, recording_id: str) -> list[str]:
-        """The stages that actually ran (not served from the cache) for a recording."""
-        return [stage for stage, state in self.states.get(recording_id, {}).items() if state != "Cached"]
-
-
-def waves(stages: Iterable[StageSpec]) -> list[list[StageSpec]]:
-    """Group stages so each group depends only on earlier groups (transcribe and diarize together)."""
-    level: dict[str, int] = {}
-    for spec in STAGES:
-        level[spec.name] = 1 + max((level[name] for name in spec.inputs), default=-1)
-    grouped: dict[int, list[StageSpec]] = {}
-    for spec in stages:
-        grouped.setdefault(level[spec.name], []).append(spec)
-    return [grouped[key] for key in sorted(grouped)]
-
-
-def describe_failure(recording_id: str, stage: str, future: PrefectFuture) -> Failure:
-    """Turn a failed or crashed future into a code and a one-line message."""
+def _failure(recording_id: str, stage: str, future: PrefectFuture) -> Failure:
     error = future.result(raise_on_failure=False)
-    if cause := disk_full_cause(error if isinstance(error, BaseException) else None):
-        where = Path(cause.filename).parent if cause.filename else None
-        return Failure(recording_id, stage, "disk_full", f"{stage}: {disk_full(where, cause)}")
-    bad_input = isinstance(error, MediaError | IngestRefusal)
-    if isinstance(error, BaseException):
-        fallback = "media_error" if isinstance(error, MediaError) else "stage_failed"
-        code = getattr(error, "code", None) or fallback
-        text = str(error) if isinstance(error, KijkwijzerError) else f"{type(error).__name__}: {error}"
-    else:
-        code, text = "stage_failed", future.state.message or future.state.name
-    line = " ".join(text.split())[:400]
-    return Failure(recording_id, stage, code, f"{stage}: {line}", bad_input)
+    return describe_failure(recording_id, stage, error, future.state.message or future.state.name)
 
 
-def _collect(futures: dict[tuple[str, str], PrefectFuture]) -> dict[tuple[str, str], PrefectFuture]:
+def _not_ready(future: PrefectFuture) -> bool:
+    """Prefect did not run it because an upstream stage failed (that one is the reason)."""
+    return future.state.is_pending()
+
+
+def _collect(futures: dict[tuple[str, str], PrefectFuture]) -> None:
     """Wait for every future, reporting each to the progress bars as it finishes."""
     by_future = {id(future): key for key, future in futures.items()}
     for future in as_completed(list(futures.values())):
@@ -86,9 +44,50 @@ def _collect(futures: dict[tuple[str, str], PrefectFuture]) -> dict[tuple[str, s
         state = future.state
         if state.is_completed():
             progress.report(recording_id, stage, "cached" if state.name == "Cached" else "finished")
-        else:
+        elif not _not_ready(future):
             progress.report(recording_id, stage, "failed")
+
+
+def _submit_phase(
+    jobs: list[RecordingJob], settings: Settings, stages: list[StageSpec], result: BatchResult,
+    reuse: set[str], refresh: set[str],
+) -> dict[tuple[str, str], PrefectFuture]:  # fmt: skip
+    """Submit every stage of the phase for every recording still in the batch, wave by wave."""
+    futures: dict[tuple[str, str], PrefectFuture] = {}
+    for wave in waves(stages):
+        for spec in wave:
+            submitted = 0
+            for job in jobs:
+                rid = job.recording_id
+                if rid in result.failures or not spec.when(job):
+                    continue
+                done = result.refs[rid]
+                inputs: dict[str, Any] = {
+                    name: done.get(name) or futures[(rid, name)] for name in spec.inputs
+                }
+                again = spec.name in refresh
+                futures[(rid, spec.name)] = STAGE_TASKS[(spec.name, again)].submit(
+                    spec.name, job, settings, inputs, compute=spec.name not in reuse, refresh=again
+                )
+                submitted += 1
+            if submitted:
+                progress.report("*", spec.name, "submitted", 0, submitted)
     return futures
+
+
+def _run_steps(
+    steps: list[BatchStep], jobs: list[RecordingJob], settings: Settings, result: BatchResult
+) -> None:
+    alive = [job for job in jobs if job.recording_id not in result.failures]
+    for step in steps:
+        futures = {
+            job.recording_id: STEP_TASKS[step.name].submit(step, job, settings, result.refs[job.recording_id])
+            for job in step.pending(alive, settings, result.states)
+        }
+        for recording_id, future in futures.items():
+            future.wait()
+            if not future.state.is_completed():
+                result.failures[recording_id] = _failure(recording_id, step.name, future)
 
 
 def run_stages(
@@ -100,73 +99,30 @@ def run_stages(
 ) -> BatchResult:
     """Run ``stages`` for every job; stages in ``reuse`` must come from the cache.
 
-    Call inside a flow. ``refresh`` stages are recomputed even when cached. Stages are
-    run in dependency waves; recordings that fail leave the batch with a :class:`Failure`.
+    Call inside a flow. ``refresh`` stages are recomputed even when cached. Recordings
+    that fail leave the batch with a :class:`~pipeline.stages.outcome.Failure`.
     """
-    reuse, refresh = set(reuse), set(refresh)
     selected = list(stages)
     names = {spec.name for spec in selected}
+    for spec in selected:
+        missing_inputs = [name for name in spec.inputs if name not in names]
+        if missing_inputs:
+            raise ValueError(f"stage {spec.name} needs {missing_inputs} in the same run")
     result = BatchResult()
     for job in jobs:
         result.refs[job.recording_id], result.states[job.recording_id] = {}, {}
-    by_id = {job.recording_id: job for job in jobs}
-    for wave in waves(selected):
-        futures: dict[tuple[str, str], PrefectFuture] = {}
-        for spec in wave:
-            missing_inputs = [name for name in spec.inputs if name not in names]
-            if missing_inputs:
-                raise ValueError(f"stage {spec.name} needs {missing_inputs} in the same run")
-            for job in jobs:
-                if job.recording_id in result.failures or not spec.when(job):
-                    continue
-                inputs = {name: result.refs[job.recording_id][name] for name in spec.inputs}
-                again = spec.name in refresh
-                futures[(job.recording_id, spec.name)] = task_for(spec.name, job.cache_dir, again).submit(
-                    spec.name, job, settings, inputs, compute=spec.name not in reuse, refresh=again
-                )
-        for spec in wave:
-            submitted = sum(1 for _rid, stage in futures if stage == spec.name)
-            if submitted:
-                progress.report("*", spec.name, "submitted", 0, submitted)
-        for (recording_id, stage), future in _collect(futures).items():
+    for phase_stages, steps in phases(selected):
+        futures = _submit_phase(jobs, settings, phase_stages, result, set(reuse), set(refresh))
+        _collect(futures)
+        for (recording_id, stage), future in futures.items():  # in plan order: upstream first
             if future.state.is_completed():
                 result.refs[recording_id][stage] = future.result()
                 result.states[recording_id][stage] = future.state.name
             elif recording_id not in result.failures:
-                result.failures[recording_id] = describe_failure(recording_id, stage, future)
+                result.failures[recording_id] = _failure(recording_id, stage, future)
                 result.states[recording_id][stage] = future.state.name
-        if "analysis" in {spec.name for spec in wave}:
-            alive = [by_id[rid] for rid in result.refs if rid not in result.failures]
-            _record_history(alive, settings, result)
+        _run_steps(steps, jobs, settings, result)
     return result
-
-
-def _record_history(jobs: list[RecordingJob], settings: Settings, result: BatchResult) -> None:
-    """After all analyses of the batch, so every sheet sees every earlier recording.
-
-    A cached analysis was recorded when it was computed, so only new analyses (and
-    recordings missing from the history, e.g. after an interrupted run) are written.
-    """
-    from pipeline.intentions import load_history
-
-    recorded: dict[tuple[Path, str], set[str]] = {}
-    futures = {}
-    for job in jobs:
-        refs = result.refs[job.recording_id]
-        if job.data_root is None or "analysis" not in refs:
-            continue
-        where = (job.data_root, job.consent.klantmanager)
-        if where not in recorded:
-            history = load_history(job.data_root, job.consent.klantmanager, settings)
-            recorded[where] = {record.recording_id for record in history.records}
-        cached = result.states[job.recording_id].get("analysis") == "Cached"
-        if cached and job.recording_id in recorded[where]:
-            continue
-        futures[job.recording_id] = record_history.submit(job, settings, refs["analysis"], refs["align"])
-    for recording_id, future in futures.items():
-        future.wait()
-        if not future.state.is_completed():
-            result.failures[recording_id] = describe_failure(recording_id, "record-history", future)
 
 
 def publish_all(
@@ -189,10 +145,10 @@ def publish_all(
         if is_current is not None and is_current(job, key):
             result.outputs[job.recording_id] = key
         else:
-            futures[job.recording_id] = publish_outputs.submit(job, settings, refs)
+            futures[job.recording_id] = publish.submit(job, settings, refs)
     for recording_id, future in futures.items():
         future.wait()
         if future.state.is_completed():
             result.outputs[recording_id] = future.result()
         else:
-            result.failures[recording_id] = describe_failure(recording_id, "publish", future)
+            result.failures[recording_id] = _failure(recording_id, "publish", future)

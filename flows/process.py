@@ -11,12 +11,13 @@ from pathlib import Path
 
 from prefect import flow
 
-from flows.batch import BatchResult, publish_all, run_stages
-from flows.cache import prune, stage_dir
-from flows.jobs import RecordingJob, process_job_file
-from flows.stages import STAGE_NAMES, STAGES
+from flows.batch import publish_all, run_stages
 from pipeline.errors import KijkwijzerError
 from pipeline.settings import load_settings
+from pipeline.stages.jobs import RecordingJob, process_job_file
+from pipeline.stages.outcome import BatchResult
+from pipeline.stages.plan import STAGE_NAMES, STAGES
+from pipeline.stages.store import prune, stage_dir
 
 
 class StageFailed(KijkwijzerError):

@@ -14,12 +14,13 @@ from pathlib import Path
 from prefect import flow
 
 from flows.batch import publish_all, run_stages
-from flows.finish import RunSummary, finish_archived, job_is_current, raise_if_disk_full, summary_artifact
-from flows.jobs import archived_job
-from flows.stages import STAGE_NAMES, STAGES, downstream_of
+from flows.tasks import summary_artifact
 from pipeline.errors import KijkwijzerError
+from pipeline.ingest.finish import RunSummary, finish_archived, job_is_current, raise_if_disk_full
 from pipeline.ingest.layout import DataRoot
 from pipeline.settings import load_settings
+from pipeline.stages.jobs import archived_job
+from pipeline.stages.plan import STAGE_NAMES, STAGES, downstream_of
 
 ACTOR = "reprocess"
 

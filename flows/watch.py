@@ -15,14 +15,15 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.batch import publish_all, run_stages
-from flows.finish import RunSummary, finish_archived, job_is_current, raise_if_disk_full, summary_artifact
-from flows.jobs import archived_job
+from flows.tasks import summary_artifact
 from pipeline.ingest.archive import IngestOutcome
+from pipeline.ingest.finish import RunSummary, finish_archived, job_is_current, raise_if_disk_full
 from pipeline.ingest.inbox import Claim, scan_inbox
 from pipeline.ingest.intake import claim_all, ingest_one
 from pipeline.ingest.layout import DataRoot
 from pipeline.ingest.records import unfinished_recordings
 from pipeline.settings import Settings, load_settings
+from pipeline.stages.jobs import archived_job
 
 ACTOR = "watch"
 

@@ -139,8 +139,8 @@ def test_missing_models_give_one_line_errors_naming_the_fix() -> None:
 
 
 def test_analysis_cache_key_carries_the_model_identity() -> None:
-    from flows.stages import BY_NAME
     from pipeline.analysis.learned.linear import learned_identity
+    from pipeline.stages.plan import BY_NAME
 
     spec = BY_NAME["analysis"]
     assert spec.model is not None

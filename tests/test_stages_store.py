@@ -7,8 +7,11 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from flows.batch import waves
-from flows.cache import (
+from pipeline.ingest.consent import ConsentFlags, ConsentRecord
+from pipeline.settings import load_settings
+from pipeline.stages.jobs import RecordingJob
+from pipeline.stages.plan import BY_NAME, STAGE_NAMES, STAGES, downstream_of, stage_key, waves
+from pipeline.stages.store import (
     StageRef,
     code_version,
     config_identity,
@@ -19,10 +22,6 @@ from flows.cache import (
     publish_dir,
     stage_dir,
 )
-from flows.jobs import RecordingJob
-from flows.stages import BY_NAME, STAGE_NAMES, STAGES, downstream_of, stage_key
-from pipeline.ingest.consent import ConsentFlags, ConsentRecord
-from pipeline.settings import load_settings
 
 SETTINGS = load_settings(environ={})
 

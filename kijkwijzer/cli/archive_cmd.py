@@ -217,8 +217,8 @@ def status(root: RootOption = None) -> None:
 
 def _archive_rows(data_root: Any) -> tuple[dict[str, int], list[str], list[str]]:
     """Counts per status, one row per recording, and one row per damaged record (read-only)."""
-    from flows.cache import cache_problems
     from pipeline.ingest.records import meta_problem, try_load_meta
+    from pipeline.stages.store import cache_problems
 
     counts: dict[str, int] = {}
     rows, damaged = [], []

@@ -1,18 +1,22 @@
-"""What happens to archived recordings after a batch: done, reported, or quarantined."""
+"""What happens to archived recordings after a batch: done, reported, or quarantined.
+
+This is archive bookkeeping (``recording.json``, the audit log, quarantine); the flows call
+it with what the stage engine gave back.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flows.batch import BatchResult, Failure
-from flows.cache import prune, stage_dir
-from flows.jobs import RecordingJob
 from pipeline.ingest.archive import quarantine_recording
 from pipeline.ingest.audit import audit
 from pipeline.ingest.errors import DiskFullError
 from pipeline.ingest.layout import DataRoot
 from pipeline.ingest.quarantine import item_id
 from pipeline.ingest.records import load_meta, now_utc, update_meta
+from pipeline.stages.jobs import RecordingJob
+from pipeline.stages.outcome import BatchResult, Failure
+from pipeline.stages.store import prune, stage_dir
 
 
 @dataclass
@@ -100,16 +104,3 @@ def raise_if_disk_full(summary: RunSummary, root: DataRoot) -> None:
     """End the flow in a Failed state with the one-line reason when the disk was full."""
     if summary.disk_full:
         raise DiskFullError(f"{root.path}: {summary.disk_full[0].message}")
-
-
-def summary_artifact(summary: RunSummary, key: str) -> None:
-    """Show the outcome per item in the Prefect UI (ids and reason codes only)."""
-    from prefect.artifacts import create_table_artifact
-
-    rows = [{"item": rid, "outcome": "processed"} for rid in summary.processed]
-    rows += [{"item": rid, "outcome": "unchanged"} for rid in summary.unchanged]
-    rows += [{"item": rid, "outcome": "duplicate"} for rid in summary.duplicates]
-    rows += [{"item": item, "outcome": f"quarantined: {code}"} for item, code in summary.quarantined]
-    rows += [{"item": f.recording_id, "outcome": f"failed in {f.stage}: {f.code}"} for f in summary.failed]
-    if rows:
-        create_table_artifact(rows, key=key, description="What this run did with each input")

@@ -1,4 +1,4 @@
-"""Stage cache keys and the stage results stored in the archive.
+"""The result store: stage cache keys and the stage results stored in the archive.
 
 A stage's key is a digest of everything that determines its result:
 
@@ -13,7 +13,8 @@ A stage's key is a digest of everything that determines its result:
 
 Each result lives in ``<cache>/<stage>-<key>/`` (``result.json`` plus the stage's output
 files), created under a temporary name and renamed into place, so it is either complete
-or absent. Prefect's own cache record (``<stage>-<key>.prefect``) points at it.
+or absent. The store is the truth; an orchestrator's cache record next to it
+(``<stage>-<key>[.<variant>].prefect``) only points at a result folder.
 """
 
 from __future__ import annotations
@@ -163,9 +164,18 @@ def stage_dir(cache_dir: Path, stage: str, key: str) -> Path:
     return cache_dir / f"{stage}-{key}"
 
 
-def prefect_record(cache_dir: Path, stage: str, key: str) -> Path:
-    """Prefect's cache record for this stage result (its cache key is the file name)."""
-    return cache_dir / f"{stage}-{key}.prefect"
+def prefect_record(cache_dir: Path, stage: str, key: str, variant: str = "") -> Path:
+    """Prefect's cache record for this stage result (its cache key is the path).
+
+    A ``variant`` names a record made while the plain one was stale (its result was
+    damaged, gone, or replaced); records of all variants belong to the same result folder.
+    """
+    return cache_dir / f"{stage}-{key}{'.' + variant if variant else ''}.prefect"
+
+
+def _folder_of(entry: Path) -> str:
+    """The result folder a store entry belongs to (itself, or the folder a record points at)."""
+    return entry.name.split(".", 1)[0]
 
 
 @lru_cache(maxsize=1024)
@@ -209,7 +219,7 @@ def cache_problems(cache_dir: Path) -> list[str]:
             continue
         if entry.is_dir() and not result_is_valid(entry / "result.json"):
             problems.append(f"{entry.name.split('-')[0]}: result damaged")
-        elif entry.suffix == ".prefect" and not (cache_dir / entry.stem).is_dir():
+        elif entry.suffix == ".prefect" and not (cache_dir / _folder_of(entry)).is_dir():
             problems.append(f"{entry.stem.split('-')[0]}: result folder missing")
     return problems
 
@@ -241,8 +251,7 @@ def prune(cache_dir: Path, keep: set[str]) -> None:
     if not cache_dir.is_dir():
         return
     for entry in cache_dir.iterdir():
-        name = entry.name.removesuffix(".prefect")
-        if name in keep:
+        if entry.name in keep or (not entry.name.startswith(".") and _folder_of(entry) in keep):
             continue
         if entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
