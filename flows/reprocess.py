@@ -15,8 +15,9 @@ from prefect import flow
 
 from flows.batch import publish_all, run_stages
 from flows.tasks import summary_artifact
+from pipeline.deliver.publish import job_is_current
 from pipeline.errors import KijkwijzerError
-from pipeline.ingest.finish import RunSummary, finish_archived, job_is_current, raise_if_disk_full
+from pipeline.ingest.finish import RunSummary, finish_archived, raise_if_disk_full
 from pipeline.ingest.layout import DataRoot
 from pipeline.settings import load_settings
 from pipeline.stages.jobs import archived_job

@@ -16,8 +16,9 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.batch import publish_all, run_stages
 from flows.tasks import summary_artifact
+from pipeline.deliver.publish import job_is_current
 from pipeline.ingest.archive import IngestOutcome
-from pipeline.ingest.finish import RunSummary, finish_archived, job_is_current, raise_if_disk_full
+from pipeline.ingest.finish import RunSummary, finish_archived, raise_if_disk_full
 from pipeline.ingest.inbox import Claim, scan_inbox
 from pipeline.ingest.intake import claim_all, ingest_one
 from pipeline.ingest.layout import DataRoot

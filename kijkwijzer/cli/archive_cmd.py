@@ -255,7 +255,7 @@ def server(root: RootOption = None) -> None:
 @app.command()
 def purge(root: RootOption = None) -> None:
     """Remove recordings whose retention has passed (research exports stay if consented)."""
-    from pipeline.ingest.retention import purge as run_purge
+    from pipeline.retention import purge as run_purge
 
     data_root = _root(root)
     with _root_lock(data_root):
@@ -273,7 +273,7 @@ def forget(
     root: RootOption = None,
 ) -> None:
     """Erase a recording and everything derived from it, including its outbox folder."""
-    from pipeline.ingest.retention import forget as run_forget
+    from pipeline.retention import forget as run_forget
 
     data_root = _root(root)
     with _root_lock(data_root):

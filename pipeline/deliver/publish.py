@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.fsutil import atomic_write_bytes, private_dir
+from pipeline.ingest.layout import DataRoot
+from pipeline.ingest.records import load_meta
 from pipeline.settings import Settings
 from pipeline.stages.jobs import RecordingJob
 from pipeline.stages.spec import StageSpec
@@ -26,6 +28,16 @@ def outputs_key(job: RecordingJob, settings: Settings, refs: dict[str, StageRef]
             "deliver": settings.deliver.model_dump(mode="json"),
         }
     )
+
+
+def job_is_current(root: DataRoot, job: RecordingJob, key: str) -> bool:
+    """Whether the outputs for ``key`` were already published (then publishing is skipped)."""
+    from pipeline.deliver.outbox import outbox_folder  # imports the sheet code: only for archives
+
+    meta = load_meta(root.recording(job.recording_id))
+    consent = meta.consent
+    delivered = outbox_folder(root.outbox, consent.klantmanager, job.recording_id, consent.recorded_on)
+    return meta.status == "done" and meta.outputs_key == key and delivered.is_dir()
 
 
 def _copy_outputs(files: dict[str, Path], target: Path) -> None:
@@ -71,7 +83,6 @@ def publish_outputs(
             _link_media(job, out_dir)
     if job.data_root is not None:
         from pipeline.deliver.outbox import deliver
-        from pipeline.ingest.layout import DataRoot
 
         root = DataRoot(job.data_root)
         if files["research"]:

@@ -48,16 +48,6 @@ class RunSummary:
         return out
 
 
-def job_is_current(root: DataRoot, job: RecordingJob, key: str) -> bool:
-    """Whether the outputs for ``key`` were already published (then publishing is skipped)."""
-    from pipeline.deliver.outbox import outbox_folder
-
-    meta = load_meta(root.recording(job.recording_id))
-    consent = meta.consent
-    delivered = outbox_folder(root.outbox, consent.klantmanager, job.recording_id, consent.recorded_on)
-    return meta.status == "done" and meta.outputs_key == key and delivered.is_dir()
-
-
 def finish_archived(
     root: DataRoot,
     jobs: list[RecordingJob],
