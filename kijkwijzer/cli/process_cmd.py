@@ -100,7 +100,7 @@ def process(
     max_speakers: Annotated[int | None, typer.Option("--max-speakers", min=1)] = None,
 ) -> None:
     """Transcribe, diarise, analyse and write the prep sheet for one recording into --out."""
-    from flows.runtime import start_runtime
+    from flows.runtime.server import start_runtime
     from pipeline.fsutil import atomic_write_text
     from pipeline.ingest.audit import audit
     from pipeline.ingest.consent import read_consent, sidecar_for

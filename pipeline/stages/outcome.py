@@ -30,6 +30,11 @@ class BatchResult:
     outputs: dict[str, str] = field(default_factory=dict)
     failures: dict[str, Failure] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, recording_ids: list[str]) -> BatchResult:
+        """An empty result for these recordings."""
+        return cls(refs={rid: {} for rid in recording_ids}, states={rid: {} for rid in recording_ids})
+
     def computed(self, recording_id: str) -> list[str]:
         """The stages that actually ran (not served from the cache) for a recording."""
         return [stage for stage, state in self.states.get(recording_id, {}).items() if state != "Cached"]
@@ -49,3 +54,11 @@ def describe_failure(recording_id: str, stage: str, error: object, state_text: s
         code, text = "stage_failed", state_text
     line = " ".join(text.split())[:400]
     return Failure(recording_id, stage, code, f"{stage}: {line}", bad_input)
+
+
+class StageFailed(KijkwijzerError):
+    """A stage failed for the recording; the message names the stage and the problem."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.message)
+        self.exit_code = 1 if failure.code == "stage_failed" else 2

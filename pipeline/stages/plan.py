@@ -56,6 +56,15 @@ def waves(stages: Iterable[StageSpec]) -> list[list[StageSpec]]:
     return [grouped[key] for key in sorted(grouped)]
 
 
+def require_inputs(stages: Iterable[StageSpec]) -> list[StageSpec]:
+    """``stages`` as a list, refused when one needs a stage that is not among them."""
+    selected = list(stages)
+    for spec in selected:
+        if missing := [name for name in spec.inputs if name not in {s.name for s in selected}]:
+            raise ValueError(f"stage {spec.name} needs {missing} in the same run")
+    return selected
+
+
 def phases(stages: Iterable[StageSpec]) -> list[tuple[list[StageSpec], list[BatchStep]]]:
     """Split ``stages`` at the batch steps: each phase's stages, then the steps that close it."""
     out: list[tuple[list[StageSpec], list[BatchStep]]] = [([], [])]

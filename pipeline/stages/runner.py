@@ -18,7 +18,7 @@ from pipeline.settings import Settings
 from pipeline.stages import progress
 from pipeline.stages.jobs import RecordingJob
 from pipeline.stages.plan import BY_NAME, load_result, stage_key
-from pipeline.stages.spec import StageInput
+from pipeline.stages.spec import BatchStep, StageInput
 from pipeline.stages.store import (
     StageRef,
     existing_ref,
@@ -74,3 +74,9 @@ def run_stage(
     ref = existing_ref(job.cache_dir, stage, key)
     assert ref is not None
     return ref
+
+
+def run_step(step: BatchStep, job: RecordingJob, settings: Settings, refs: dict[str, StageRef]) -> None:
+    """One recording's share of a batch step, on the stage results it reads."""
+    os.umask(0o077)
+    step.run(job, settings, {name: load_result(refs[name]) for name in step.inputs})

@@ -27,7 +27,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -173,6 +173,28 @@ def prefect_record(cache_dir: Path, stage: str, key: str, variant: str = "") -> 
     return cache_dir / f"{stage}-{key}{'.' + variant if variant else ''}.prefect"
 
 
+def serving_record(
+    cache_dir: Path, stage: str, key: str, recorded_sha256: Callable[[Path], str | None]
+) -> Path | None:
+    """Which orchestrator record may serve ``key``, judged by the store; None: run, record nothing.
+
+    The plain record serves while it points at what the store holds (``recorded_sha256``
+    reads a record's content hash). When the stored result is damaged or gone, no record
+    serves and none is written that could outlive it. When the store holds another result
+    than the record says (recomputed since), a record named after that content serves.
+    """
+    plain = prefect_record(cache_dir, stage, key)
+    if not plain.exists():
+        return plain
+    stored = existing_ref(cache_dir, stage, key)
+    if stored is None:
+        return None
+    if recorded_sha256(plain) == stored.sha256:
+        return plain
+    variant = prefect_record(cache_dir, stage, key, stored.sha256[:12])
+    return None if variant.exists() and recorded_sha256(variant) != stored.sha256 else variant
+
+
 def _folder_of(entry: Path) -> str:
     """The result folder a store entry belongs to (itself, or the folder a record points at)."""
     return entry.name.split(".", 1)[0]
@@ -257,3 +279,8 @@ def prune(cache_dir: Path, keep: set[str]) -> None:
             shutil.rmtree(entry, ignore_errors=True)
         else:
             entry.unlink(missing_ok=True)
+
+
+def keep_only(cache_dir: Path, refs: Iterable[StageRef], also: frozenset[str] = frozenset()) -> None:
+    """Prune everything but these results (and their records) and the entries named in ``also``."""
+    prune(cache_dir, {stage_dir(cache_dir, ref.stage, ref.key).name for ref in refs} | also)
