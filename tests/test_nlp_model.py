@@ -12,6 +12,7 @@ import json
 import pytest
 
 from pipeline.errors import ModelMissingError
+from pipeline.fsutil import file_sha256 as sha256_file
 from pipeline.nlp import (
     BLANK,
     OFFICIAL_MODEL,
@@ -22,7 +23,7 @@ from pipeline.nlp import (
     nlp_from_settings,
     resolve_model,
 )
-from pipeline.nlp.conllu import read_conllu, sha256_file
+from pipeline.nlp.conllu import read_conllu
 from pipeline.nlp.evaluate import finite_decisions, score
 from pipeline.nlp.train import DEFAULT_CONFIG, DEFAULT_DATA, DEFAULT_SPOKEN, split_spoken
 from pipeline.settings import PROJECT_ROOT, load_settings

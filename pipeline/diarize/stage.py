@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -11,29 +9,14 @@ from pydantic import TypeAdapter
 from pipeline.settings import Settings
 from pipeline.stages.jobs import RecordingJob
 from pipeline.stages.spec import StageInput, StageSpec
-from pipeline.stages.store import content_sha256, digest
 from pipeline.types import Diarization
 
 
-@lru_cache(maxsize=8)
-def _dir_identity(path: Path) -> str:
-    """A model folder's identity from its file names, sizes and times (hashing GBs is too slow)."""
-    files = sorted(p for p in path.rglob("*") if p.is_file())
-    return digest([(str(p.relative_to(path)), p.stat().st_size, p.stat().st_mtime_ns) for p in files])
-
-
 def diarization_identity(settings: Settings) -> Any:
-    """The identity of the models the configured backend runs."""
-    config = settings.diarization
-    if config.backend == "pyannote" and config.pyannote.pipeline_dir is not None:
-        return {"pyannote": _dir_identity(settings.resolve(config.pyannote.pipeline_dir))}
-    from pipeline.diarize.voice_encoder import default_weights_path
+    """The identity of the models the configured backend runs (each backend declares its own)."""
+    from pipeline.diarize.backends import backend_for
 
-    weights = config.embedded.weights_path
-    path = settings.resolve(weights) if weights is not None else default_weights_path()
-    segmentation = settings.resolve(config.overlap.model_path)
-    overlap = content_sha256(segmentation) if config.overlap.enabled and segmentation.is_file() else None
-    return {"embedded": content_sha256(path), "overlap": overlap}
+    return backend_for(settings).identity(settings)
 
 
 def _speakers(job: RecordingJob, settings: Settings) -> Any:

@@ -34,7 +34,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.fsutil import private_dir
+from pipeline.fsutil import file_sha256, private_dir
 from pipeline.settings import Settings
 
 KEY_CHARS = 24
@@ -63,20 +63,15 @@ def digest(value: Any) -> str:
 
 
 @lru_cache(maxsize=256)
-def file_sha256(path: Path, size: int, mtime_ns: int) -> str:
-    """sha256 of a file; memoised on (path, size, mtime) so a batch hashes each file once."""
+def _memo_sha256(path: Path, size: int, mtime_ns: int) -> str:
     del size, mtime_ns  # part of the memo key only
-    sha = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 20):
-            sha.update(block)
-    return sha.hexdigest()
+    return file_sha256(path)
 
 
 def content_sha256(path: Path) -> str:
-    """sha256 of a file, memoised on its size and modification time."""
+    """sha256 of a file, memoised on its size and modification time (a batch hashes it once)."""
     info = path.stat()
-    return file_sha256(path, info.st_size, info.st_mtime_ns)
+    return _memo_sha256(path, info.st_size, info.st_mtime_ns)
 
 
 def _strip_docstrings(tree: ast.AST) -> ast.AST:
