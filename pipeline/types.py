@@ -7,11 +7,12 @@ persisted as JSON (stage caches, researcher exports).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Role = Literal["klantmanager", "client", "other"]
+ROLES: tuple[Role, ...] = get_args(Role)  # in the order the sheet and the metrics list them
 # The focus of a question (annotation guide): the client's experience, checkable facts, or neither.
 QuestionFocus = Literal["feeling", "fact", "other"]
 
