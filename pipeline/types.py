@@ -185,7 +185,10 @@ SentenceTheme = Literal[
     "resistance",
     "advice",
 ]
-EventType = Literal["question", SentenceTheme, "monologue", "ping_pong", "interruption"]
+# An event's type: "question", "monologue", "ping_pong", "interruption", a built-in
+# SentenceTheme, or the name of a detector registered in pipeline.analysis.registry (so a
+# new detector needs no edit here).
+EventType = str
 
 
 class Event(_Model):
