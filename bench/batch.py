@@ -68,7 +68,7 @@ def main() -> None:
     home = scratch / "prefect"
     os.environ["KIJKWIJZER_ORCHESTRATION__PREFECT_HOME"] = str(home)
     os.environ["KIJKWIJZER_ROOT"] = str(root)
-    from flows.runtime import start_runtime, stop_server
+    from flows.runtime.server import start_runtime, stop_server
     from pipeline.ingest.layout import DataRoot
     from pipeline.settings import load_settings
 

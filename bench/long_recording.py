@@ -66,9 +66,10 @@ def scaling(workspace: Path, factors: list[int]) -> None:
     sheet) at lengths whose ASR would take too long on a shared machine: the transcript and
     the speaker segments are repeated with shifted times, the other stages run for real.
     """
-    from flows.jobs import RecordingJob
-    from flows.stages import BY_NAME, StageInput
     from pipeline.settings import load_settings
+    from pipeline.stages.jobs import RecordingJob
+    from pipeline.stages.plan import BY_NAME
+    from pipeline.stages.spec import StageInput
 
     cache = next(workspace.glob("cache/rec-*"))
     job = RecordingJob.model_validate_json((cache / "job.json").read_bytes())

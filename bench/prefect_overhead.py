@@ -69,7 +69,7 @@ def _run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def main() -> None:
-    from flows.runtime import stop_server
+    from flows.runtime.server import stop_server
 
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

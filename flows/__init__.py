@@ -1,7 +1,8 @@
 """Prefect flows: process one recording, watch the inbox, reprocess the archive.
 
-Flows and tasks here only orchestrate: which stage runs when, with which inputs, where its
-result is cached, what happens on failure. What a stage computes lives in ``pipeline/``.
-Import :mod:`flows.runtime` first and call :func:`flows.runtime.start_runtime` before
-importing the flow modules, so Prefect's settings (home folder, API address) are in place.
+Only Prefect lives here: flows that read like a script, one task per stage cached through
+the result store, and the runtime that finds or starts the Prefect API. What a stage is and
+computes lives in ``pipeline/`` (the engine in :mod:`pipeline.stages`). Import
+:mod:`flows.runtime.server` first and call its ``start_runtime`` before importing the
+flow modules, so Prefect's settings (home folder, API address) are in place.
 """

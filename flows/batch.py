@@ -1,94 +1,82 @@
-"""Run stages over many recordings: submit, wait, split by state, carry on with the rest.
+"""Run the plan's stages over many recordings with Prefect futures, then publish and finish.
 
-This is the failure pattern that behaves the same on the thread runner and on Dask: each
-wave of independent stages is submitted for every recording still in the race, every
-future is waited for, failed ones are taken out with their reason, and the others go on
-to the next wave. No failure can pass unnoticed: every submitted future is inspected.
+A stage task gets its upstream futures as arguments (Prefect leaves it ``NotReady`` when one
+failed); a batch step closes a phase for every recording. Every future is inspected, and a
+recording's first failed stage is its Failure while the batch goes on, on threads or Dask.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
+from prefect.artifacts import create_table_artifact
 from prefect.futures import PrefectFuture, as_completed
 
-from flows import progress
-from flows.cache import StageRef
-from flows.jobs import RecordingJob
-from flows.stages import STAGES, StageSpec
-from flows.tasks import outputs_key, publish_outputs, record_history, task_for
-from pipeline.errors import KijkwijzerError, MediaError
-from pipeline.ingest.errors import IngestRefusal, disk_full, disk_full_cause
+from flows.tasks import STAGE_TASKS, STEP_TASKS, publish
+from pipeline.deliver.publish import job_is_current, outputs_key
+from pipeline.ingest.finish import RunSummary, finish_archived, raise_if_disk_full
+from pipeline.ingest.layout import DataRoot
 from pipeline.settings import Settings
+from pipeline.stages import progress
+from pipeline.stages.jobs import RecordingJob
+from pipeline.stages.outcome import BatchResult, Failure, describe_failure
+from pipeline.stages.plan import STAGES, phases, require_inputs, waves
+from pipeline.stages.spec import StageSpec
 
 
-@dataclass(frozen=True)
-class Failure:
-    """Why a recording dropped out of a batch."""
-
-    recording_id: str
-    stage: str
-    code: str  # safe for the audit log
-    message: str  # one line, for people
-    bad_input: bool = False  # the recording itself is unusable (not a bug, not infrastructure)
-
-
-@dataclass
-class BatchResult:
-    """Per recording: the stage results, how each stage ended, and the published outputs key."""
-
-    refs: dict[str, dict[str, StageRef]] = field(default_factory=dict)
-    states: dict[str, dict[str, str]] = field(default_factory=dict)
-    outputs: dict[str, str] = field(default_factory=dict)
-    failures: dict[str, Failure] = field(default_factory=dict)
-
-    def computed(self, recording_id: str) -> list[str]:
-        """The stages that actually ran (not served from the cache) for a recording."""
-        return [stage for stage, state in self.states.get(recording_id, {}).items() if state != "Cached"]
-
-
-def waves(stages: Iterable[StageSpec]) -> list[list[StageSpec]]:
-    """Group stages so each group depends only on earlier groups (transcribe and diarize together)."""
-    level: dict[str, int] = {}
-    for spec in STAGES:
-        level[spec.name] = 1 + max((level[name] for name in spec.inputs), default=-1)
-    grouped: dict[int, list[StageSpec]] = {}
-    for spec in stages:
-        grouped.setdefault(level[spec.name], []).append(spec)
-    return [grouped[key] for key in sorted(grouped)]
-
-
-def describe_failure(recording_id: str, stage: str, future: PrefectFuture) -> Failure:
-    """Turn a failed or crashed future into a code and a one-line message."""
+def _failure(recording_id: str, stage: str, future: PrefectFuture) -> Failure:
     error = future.result(raise_on_failure=False)
-    if cause := disk_full_cause(error if isinstance(error, BaseException) else None):
-        where = Path(cause.filename).parent if cause.filename else None
-        return Failure(recording_id, stage, "disk_full", f"{stage}: {disk_full(where, cause)}")
-    bad_input = isinstance(error, MediaError | IngestRefusal)
-    if isinstance(error, BaseException):
-        fallback = "media_error" if isinstance(error, MediaError) else "stage_failed"
-        code = getattr(error, "code", None) or fallback
-        text = str(error) if isinstance(error, KijkwijzerError) else f"{type(error).__name__}: {error}"
-    else:
-        code, text = "stage_failed", future.state.message or future.state.name
-    line = " ".join(text.split())[:400]
-    return Failure(recording_id, stage, code, f"{stage}: {line}", bad_input)
+    return describe_failure(recording_id, stage, error, future.state.message or future.state.name)
 
 
-def _collect(futures: dict[tuple[str, str], PrefectFuture]) -> dict[tuple[str, str], PrefectFuture]:
-    """Wait for every future, reporting each to the progress bars as it finishes."""
+def _settle(futures: dict[str, PrefectFuture], step: str, result: BatchResult) -> dict[str, Any]:
+    """Wait for one future per recording; a failed one takes its recording out of the batch."""
+    for recording_id, future in futures.items():
+        future.wait()
+        if not future.state.is_completed():
+            result.failures[recording_id] = _failure(recording_id, step, future)
+    return {rid: future.result() for rid, future in futures.items() if rid not in result.failures}
+
+
+def _submit(
+    jobs: list[RecordingJob], settings: Settings, stages: list[StageSpec], result: BatchResult,
+    reuse: set[str], refresh: set[str],
+) -> dict[tuple[str, str], PrefectFuture]:  # fmt: skip
+    """Every stage of a phase for every recording still in the batch, wave by wave."""
+    futures: dict[tuple[str, str], PrefectFuture] = {}
+    for spec in (spec for wave in waves(stages) for spec in wave):
+        alive = [job for job in jobs if job.recording_id not in result.failures and spec.when(job)]
+        for job in alive:
+            rid, again = job.recording_id, spec.name in refresh
+            inputs = {name: result.refs[rid].get(name) or futures[(rid, name)] for name in spec.inputs}
+            futures[(rid, spec.name)] = STAGE_TASKS[(spec.name, again)].submit(
+                spec.name, job, settings, inputs, compute=spec.name not in reuse, refresh=again
+            )
+        if alive:
+            progress.report("*", spec.name, "submitted", 0, len(alive))
+    return futures
+
+
+def _collect(futures: dict[tuple[str, str], PrefectFuture], result: BatchResult) -> None:
+    """Wait for every future, report each as it finishes, then record them in plan order."""
     by_future = {id(future): key for key, future in futures.items()}
     for future in as_completed(list(futures.values())):
         recording_id, stage = by_future[id(future)]
         future.wait()  # sets the final state locally; reading it earlier asks the API, which lags
-        state = future.state
-        if state.is_completed():
-            progress.report(recording_id, stage, "cached" if state.name == "Cached" else "finished")
-        else:
+        if future.state.is_completed():
+            progress.report(recording_id, stage, "cached" if future.state.name == "Cached" else "finished")
+        elif not future.state.is_pending():  # pending: not run, an upstream stage failed
             progress.report(recording_id, stage, "failed")
-    return futures
+    for (recording_id, stage), future in futures.items():  # upstream stages first
+        if future.state.is_completed():
+            result.refs[recording_id][stage] = future.result()
+        elif recording_id in result.failures:
+            continue
+        else:
+            result.failures[recording_id] = _failure(recording_id, stage, future)
+        result.states[recording_id][stage] = future.state.name
 
 
 def run_stages(
@@ -100,73 +88,22 @@ def run_stages(
 ) -> BatchResult:
     """Run ``stages`` for every job; stages in ``reuse`` must come from the cache.
 
-    Call inside a flow. ``refresh`` stages are recomputed even when cached. Stages are
-    run in dependency waves; recordings that fail leave the batch with a :class:`Failure`.
+    Call inside a flow. ``refresh`` stages are recomputed even when cached.
     """
-    reuse, refresh = set(reuse), set(refresh)
-    selected = list(stages)
-    names = {spec.name for spec in selected}
-    result = BatchResult()
-    for job in jobs:
-        result.refs[job.recording_id], result.states[job.recording_id] = {}, {}
-    by_id = {job.recording_id: job for job in jobs}
-    for wave in waves(selected):
-        futures: dict[tuple[str, str], PrefectFuture] = {}
-        for spec in wave:
-            missing_inputs = [name for name in spec.inputs if name not in names]
-            if missing_inputs:
-                raise ValueError(f"stage {spec.name} needs {missing_inputs} in the same run")
-            for job in jobs:
-                if job.recording_id in result.failures or not spec.when(job):
-                    continue
-                inputs = {name: result.refs[job.recording_id][name] for name in spec.inputs}
-                again = spec.name in refresh
-                futures[(job.recording_id, spec.name)] = task_for(spec.name, job.cache_dir, again).submit(
-                    spec.name, job, settings, inputs, compute=spec.name not in reuse, refresh=again
+    selected = require_inputs(stages)
+    result = BatchResult.of([job.recording_id for job in jobs])
+    for phase, steps in phases(selected):
+        _collect(_submit(jobs, settings, phase, result, set(reuse), set(refresh)), result)
+        for step in steps:
+            alive = [job for job in jobs if job.recording_id not in result.failures]
+            futures = {
+                job.recording_id: STEP_TASKS[step.name].submit(
+                    step, job, settings, result.refs[job.recording_id]
                 )
-        for spec in wave:
-            submitted = sum(1 for _rid, stage in futures if stage == spec.name)
-            if submitted:
-                progress.report("*", spec.name, "submitted", 0, submitted)
-        for (recording_id, stage), future in _collect(futures).items():
-            if future.state.is_completed():
-                result.refs[recording_id][stage] = future.result()
-                result.states[recording_id][stage] = future.state.name
-            elif recording_id not in result.failures:
-                result.failures[recording_id] = describe_failure(recording_id, stage, future)
-                result.states[recording_id][stage] = future.state.name
-        if "analysis" in {spec.name for spec in wave}:
-            alive = [by_id[rid] for rid in result.refs if rid not in result.failures]
-            _record_history(alive, settings, result)
+                for job in step.pending(alive, settings, result.states)
+            }
+            _settle(futures, step.name, result)
     return result
-
-
-def _record_history(jobs: list[RecordingJob], settings: Settings, result: BatchResult) -> None:
-    """After all analyses of the batch, so every sheet sees every earlier recording.
-
-    A cached analysis was recorded when it was computed, so only new analyses (and
-    recordings missing from the history, e.g. after an interrupted run) are written.
-    """
-    from pipeline.intentions import load_history
-
-    recorded: dict[tuple[Path, str], set[str]] = {}
-    futures = {}
-    for job in jobs:
-        refs = result.refs[job.recording_id]
-        if job.data_root is None or "analysis" not in refs:
-            continue
-        where = (job.data_root, job.consent.klantmanager)
-        if where not in recorded:
-            history = load_history(job.data_root, job.consent.klantmanager, settings)
-            recorded[where] = {record.recording_id for record in history.records}
-        cached = result.states[job.recording_id].get("analysis") == "Cached"
-        if cached and job.recording_id in recorded[where]:
-            continue
-        futures[job.recording_id] = record_history.submit(job, settings, refs["analysis"], refs["align"])
-    for recording_id, future in futures.items():
-        future.wait()
-        if not future.state.is_completed():
-            result.failures[recording_id] = describe_failure(recording_id, "record-history", future)
 
 
 def publish_all(
@@ -181,18 +118,24 @@ def publish_all(
     are not published again, so re-running an unchanged archive copies nothing.
     """
     futures = {}
-    for job in jobs:
-        if job.recording_id in result.failures:
-            continue
-        refs = result.refs[job.recording_id]
-        key = outputs_key(job, settings, refs)
+    for job in (job for job in jobs if job.recording_id not in result.failures):
+        key = outputs_key(job, settings, result.refs[job.recording_id])
         if is_current is not None and is_current(job, key):
             result.outputs[job.recording_id] = key
         else:
-            futures[job.recording_id] = publish_outputs.submit(job, settings, refs)
-    for recording_id, future in futures.items():
-        future.wait()
-        if future.state.is_completed():
-            result.outputs[recording_id] = future.result()
-        else:
-            result.failures[recording_id] = describe_failure(recording_id, "publish", future)
+            futures[job.recording_id] = publish.submit(job, settings, result.refs[job.recording_id])
+    result.outputs.update(_settle(futures, "publish", result))
+
+
+def finish_batch(
+    root: DataRoot, jobs: list[RecordingJob], settings: Settings, result: BatchResult, summary: RunSummary,
+    actor: str, began: float, quarantine_bad_input: bool,
+) -> RunSummary:  # fmt: skip
+    """Publish an archive batch, record each recording's outcome, and show the summary."""
+    publish_all(jobs, settings, result, is_current=lambda job, key: job_is_current(root, job, key))
+    finish_archived(root, jobs, result, actor, quarantine_bad_input=quarantine_bad_input, summary=summary)
+    summary.seconds = time.perf_counter() - began
+    if rows := summary.rows():
+        create_table_artifact(rows, key=f"{actor}-summary", description="What this run did with each input")
+    raise_if_disk_full(summary, root)
+    return summary

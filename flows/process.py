@@ -11,20 +11,12 @@ from pathlib import Path
 
 from prefect import flow
 
-from flows.batch import BatchResult, publish_all, run_stages
-from flows.cache import prune, stage_dir
-from flows.jobs import RecordingJob, process_job_file
-from flows.stages import STAGE_NAMES, STAGES
-from pipeline.errors import KijkwijzerError
+from flows.batch import publish_all, run_stages
 from pipeline.settings import load_settings
-
-
-class StageFailed(KijkwijzerError):
-    """A stage failed for the recording; the message names the stage and the problem."""
-
-    def __init__(self, message: str, internal: bool) -> None:
-        super().__init__(message)
-        self.exit_code = 1 if internal else 2
+from pipeline.stages.jobs import RecordingJob, process_job_file
+from pipeline.stages.outcome import BatchResult, StageFailed
+from pipeline.stages.plan import STAGE_NAMES, STAGES
+from pipeline.stages.store import keep_only
 
 
 @flow(name="process-recording", flow_run_name="process {recording_id}", validate_parameters=False)
@@ -41,9 +33,7 @@ def process_recording(
     last = STAGE_NAMES.index(until) if until else len(STAGES) - 1
     result = run_stages([job], settings, STAGES[: last + 1])
     publish_all([job], settings, result)
-    failure = result.failures.get(recording_id)
-    if failure is not None:
-        raise StageFailed(failure.message, internal=failure.code == "stage_failed")
-    keep = {stage_dir(job.cache_dir, ref.stage, ref.key).name for ref in result.refs[recording_id].values()}
-    prune(job.cache_dir, keep | {"job.json"})
+    if recording_id in result.failures:
+        raise StageFailed(result.failures[recording_id])
+    keep_only(job.cache_dir, result.refs[recording_id].values(), also=frozenset({"job.json"}))
     return result

@@ -13,15 +13,13 @@ from pathlib import Path
 
 from prefect import flow
 
-from flows.batch import publish_all, run_stages
-from flows.finish import RunSummary, finish_archived, job_is_current, raise_if_disk_full, summary_artifact
-from flows.jobs import archived_job
-from flows.stages import STAGE_NAMES, STAGES, downstream_of
+from flows.batch import finish_batch, run_stages
 from pipeline.errors import KijkwijzerError
+from pipeline.ingest.finish import RunSummary
 from pipeline.ingest.layout import DataRoot
 from pipeline.settings import load_settings
-
-ACTOR = "reprocess"
+from pipeline.stages.jobs import archived_job
+from pipeline.stages.plan import STAGE_NAMES, STAGES, downstream_of
 
 
 @flow(name="reprocess-archive", flow_run_name="reprocess-archive", validate_parameters=False)
@@ -45,10 +43,4 @@ def reprocess_archive(
     rerun = downstream_of(from_stage) if from_stage else set(STAGE_NAMES)
     reuse = set(STAGE_NAMES) - rerun
     result = run_stages(jobs, settings, STAGES, reuse=reuse, refresh=rerun if force else ())
-    publish_all(jobs, settings, result, is_current=lambda job, key: job_is_current(data_root, job, key))
-    summary = RunSummary()
-    finish_archived(data_root, jobs, result, ACTOR, quarantine_bad_input=False, summary=summary)
-    summary.seconds = time.perf_counter() - began
-    summary_artifact(summary, "reprocess-summary")
-    raise_if_disk_full(summary, data_root)
-    return summary
+    return finish_batch(data_root, jobs, settings, result, RunSummary(), "reprocess", began, False)

@@ -14,15 +14,15 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.batch import publish_all, run_stages
-from flows.finish import RunSummary, finish_archived, job_is_current, raise_if_disk_full, summary_artifact
-from flows.jobs import archived_job
+from flows.batch import finish_batch, run_stages
 from pipeline.ingest.archive import IngestOutcome
+from pipeline.ingest.finish import RunSummary
 from pipeline.ingest.inbox import Claim, scan_inbox
 from pipeline.ingest.intake import claim_all, ingest_one
 from pipeline.ingest.layout import DataRoot
 from pipeline.ingest.records import unfinished_recordings
 from pipeline.settings import Settings, load_settings
+from pipeline.stages.jobs import archived_job
 
 ACTOR = "watch"
 
@@ -42,22 +42,12 @@ def watch_inbox(root: str, config: str | None = None) -> RunSummary:
     began = time.perf_counter()
     settings = load_settings(Path(config) if config else None)
     data_root = DataRoot(Path(root)).ensure()
-    summary = RunSummary()
     ready, _waiting = scan_inbox(data_root, settings.orchestration)
     intake = claim_all(data_root, ready, settings.orchestration, ACTOR)
     outcomes = list(intake.refused)
     for claimed in intake.claims:  # sequential: a duplicate must see the archive its twin just entered
         outcomes.append(ingest(data_root, claimed, settings))
-    for outcome in outcomes:
-        if outcome.outcome == "quarantined":
-            summary.quarantined.append((outcome.item or "item", outcome.code or "refused"))
-        elif outcome.outcome == "duplicate" and outcome.paths is not None:
-            summary.duplicates.append(outcome.paths.recording_id)
+    summary = RunSummary.after_intake(outcomes)
     jobs = [archived_job(data_root.path, rid, settings) for rid in unfinished_recordings(data_root)]
     result = run_stages(jobs, settings)
-    publish_all(jobs, settings, result, is_current=lambda job, key: job_is_current(data_root, job, key))
-    finish_archived(data_root, jobs, result, ACTOR, quarantine_bad_input=True, summary=summary)
-    summary.seconds = time.perf_counter() - began
-    summary_artifact(summary, "watch-summary")
-    raise_if_disk_full(summary, data_root)
-    return summary
+    return finish_batch(data_root, jobs, settings, result, summary, ACTOR, began, quarantine_bad_input=True)

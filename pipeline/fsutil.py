@@ -8,6 +8,7 @@ special-category personal data.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -58,3 +59,16 @@ def atomic_write_text(path: Path, text: str) -> Path:
 def atomic_write_json(path: Path, data: Any) -> Path:
     """Write JSON (UTF-8, indented, non-ASCII kept) atomically."""
     return atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def file_sha256(path: Path, follow_symlinks: bool = True) -> str:
+    """Hex sha256 of a file's content, streamed (recordings and models can be gigabytes).
+
+    ``follow_symlinks=False`` refuses a link in place of the file (inputs from the inbox).
+    """
+    digest = hashlib.sha256()
+    fd = os.open(path, os.O_RDONLY | (0 if follow_symlinks else os.O_NOFOLLOW))
+    with os.fdopen(fd, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()

@@ -7,11 +7,12 @@ persisted as JSON (stage caches, researcher exports).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Role = Literal["klantmanager", "client", "other"]
+ROLES: tuple[Role, ...] = get_args(Role)  # in the order the sheet and the metrics list them
 # The focus of a question (annotation guide): the client's experience, checkable facts, or neither.
 QuestionFocus = Literal["feeling", "fact", "other"]
 
@@ -184,7 +185,10 @@ SentenceTheme = Literal[
     "resistance",
     "advice",
 ]
-EventType = Literal["question", SentenceTheme, "monologue", "ping_pong", "interruption"]
+# An event's type: "question", "monologue", "ping_pong", "interruption", a built-in
+# SentenceTheme, or the name of a detector registered in pipeline.analysis.registry (so a
+# new detector needs no edit here).
+EventType = str
 
 
 class Event(_Model):

@@ -38,9 +38,11 @@ import wave
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
+
+from pipeline.types import SentenceTheme
 
 SR = 16_000
 HERE = Path(__file__).resolve().parent
@@ -79,16 +81,7 @@ REQUIRED_MOMENTS: dict[str, int] = {
     "ping_pong": 1,
 }
 
-BOOL_LABELS = (
-    "summary",
-    "agenda",
-    "goal",
-    "metacommunication",
-    "feedback_request",
-    "emotion",
-    "resistance",
-    "advice",
-)
+BOOL_LABELS = get_args(SentenceTheme)  # one yes/no label per sentence theme
 # Labels that become one "moment" per run of adjacent sentences in one turn.
 MOMENT_LABELS = (
     "summary",

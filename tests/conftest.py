@@ -24,7 +24,7 @@ def _base(config: pytest.Config) -> Path:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from flows.runtime import configure_environment
+    from flows.runtime.server import configure_environment
 
     base = _base(config)
     base.mkdir(parents=True, exist_ok=True)
@@ -39,7 +39,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    from flows.runtime import migrated_marker, stop_server
+    from flows.runtime.server import migrated_marker, stop_server
 
     home = config.stash.get(_HOME, None)
     if home is None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from mediafactory import write_media
 
-from flows.orphans import PID_TAG
+from flows.runtime.orphans import PID_TAG
 
 PROJECT = Path(__file__).resolve().parents[1]
 SAMPLE = PROJECT / "sample_media" / "gesprek_tts.flac"

@@ -31,7 +31,7 @@ from pipeline.ingest.intake import claim_all, ingest_one
 from pipeline.ingest.layout import DataRoot
 from pipeline.ingest.locks import root_lock
 from pipeline.ingest.quarantine import quarantined_items
-from pipeline.ingest.retention import forget, purge
+from pipeline.retention import forget, purge
 from pipeline.settings import load_settings
 
 REPEAT = int(os.environ.get("KIJKWIJZER_STRESS_REPEAT", "5"))

@@ -12,6 +12,7 @@ import json
 import pytest
 
 from pipeline.errors import ModelMissingError
+from pipeline.fsutil import file_sha256 as sha256_file
 from pipeline.nlp import (
     BLANK,
     OFFICIAL_MODEL,
@@ -22,7 +23,7 @@ from pipeline.nlp import (
     nlp_from_settings,
     resolve_model,
 )
-from pipeline.nlp.conllu import read_conllu, sha256_file
+from pipeline.nlp.conllu import read_conllu
 from pipeline.nlp.evaluate import finite_decisions, score
 from pipeline.nlp.train import DEFAULT_CONFIG, DEFAULT_DATA, DEFAULT_SPOKEN, split_spoken
 from pipeline.settings import PROJECT_ROOT, load_settings
@@ -139,8 +140,8 @@ def test_missing_models_give_one_line_errors_naming_the_fix() -> None:
 
 
 def test_analysis_cache_key_carries_the_model_identity() -> None:
-    from flows.stages import BY_NAME
     from pipeline.analysis.learned.linear import learned_identity
+    from pipeline.stages.plan import BY_NAME
 
     spec = BY_NAME["analysis"]
     assert spec.model is not None

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sheet_helpers import tts_case
 
+from pipeline.align.conversation import split_sentences
 from pipeline.analysis import analyse
 from pipeline.fragments import select_fragments
 from pipeline.ingest.audit import read_audit
@@ -72,6 +73,10 @@ def test_records_are_append_only_private_and_audited_without_content(tmp_path: P
 
 def test_role_split_and_text_corrections_change_the_turns(settings: Settings) -> None:
     _, conversation, _ = tts_case()
+
+    def split(words):
+        return split_sentences(words, settings.align.spacy_language)
+
     client_turn = next(t for t in conversation.turns if t.role == "client")
     long_turn = next(t for t in conversation.turns if len(t.words) >= 6)
     cut_word = long_turn.words[3]
@@ -81,7 +86,7 @@ def test_role_split_and_text_corrections_change_the_turns(settings: Settings) ->
         _record(3, "text", f"turn:{round(cut_word.start * 1000)}", "Dat heb ik zelf zo gezegd."),
         _record(4, "role", "turn:999999999", "client"),  # no such turn: stale, not guessed
     ]
-    fixed, stale = apply_turn_edits(conversation, records, settings.align.spacy_language)
+    fixed, stale = apply_turn_edits(conversation, records, split)
     assert stale == ["c-00004"]
     assert len(fixed.turns) == len(conversation.turns) + 1
     moved = next(t for t in fixed.turns if abs(t.start - client_turn.start) < 0.01)
@@ -91,7 +96,7 @@ def test_role_split_and_text_corrections_change_the_turns(settings: Settings) ->
     assert [t.index for t in fixed.turns] == list(range(len(fixed.turns)))
     indices = [s.index for s in fixed.sentences()]
     assert indices == list(range(len(indices)))
-    again, _ = apply_turn_edits(fixed, records, settings.align.spacy_language)  # idempotent
+    again, _ = apply_turn_edits(fixed, records, split)  # idempotent
     assert [t.text for t in again.turns] == [t.text for t in fixed.turns]
     assert [t.role for t in again.turns] == [t.role for t in fixed.turns]
     analyse(fixed, settings)  # the analysis accepts the corrected conversation

@@ -1,6 +1,6 @@
 """The review desk's server: token, CSRF and origin checks, ids from the archive, loopback only.
 
-The app is the real one (``pipeline.review.app``) on a real archive layout; the in-process
+The app is the real one (``pipeline.desk.app``) on a real archive layout; the in-process
 client sends exactly the requests a browser or an attacker's page could. The last test starts
 the real ``kijkwijzer review`` command and looks at the sockets it listens on.
 """
@@ -17,9 +17,9 @@ import pytest
 from fastapi.testclient import TestClient
 from review_helpers import desk_archive, start_desk, stop_desk
 
+from pipeline.desk.app import DeskConfig, create_app
 from pipeline.ingest.audit import read_audit
 from pipeline.ingest.layout import DataRoot
-from pipeline.review.app import DeskConfig, create_app
 from pipeline.review.records import load_records
 from pipeline.settings import load_settings
 

@@ -45,7 +45,7 @@ def _root_lock(data_root: Any) -> Any:
 
 
 def _runtime(data_root: Any) -> Any:
-    from flows.runtime import start_runtime
+    from flows.runtime.server import start_runtime
 
     settings = state.settings
     home = settings.orchestration.prefect_home
@@ -183,7 +183,7 @@ def status(root: RootOption = None) -> None:
     Read-only: it takes no lock and changes nothing, so it is safe while anything runs.
     Folders that disappear while it looks (a claim being archived, a forget) are skipped.
     """
-    from flows.runtime import read_server_info
+    from flows.runtime.server import read_server_info
     from pipeline.ingest.inbox import claims_in_work, scan_inbox
     from pipeline.ingest.quarantine import item_id, quarantined_items
 
@@ -224,8 +224,8 @@ def status(root: RootOption = None) -> None:
 
 def _archive_rows(data_root: Any) -> tuple[dict[str, int], list[str], list[str]]:
     """Counts per status, one row per recording, and one row per damaged record (read-only)."""
-    from flows.cache import cache_problems
     from pipeline.ingest.records import meta_problem, try_load_meta
+    from pipeline.stages.store import cache_problems
 
     counts: dict[str, int] = {}
     rows, damaged = [], []
@@ -251,7 +251,7 @@ def _archive_rows(data_root: Any) -> tuple[dict[str, int], list[str], list[str]]
 @app.command()
 def server(root: RootOption = None) -> None:
     """Run a Prefect server with its UI for this data root; other commands then use it."""
-    from flows.runtime import serve_ui
+    from flows.runtime.server import serve_ui
 
     settings = state.settings
     data_root = _root(root).ensure()
@@ -262,7 +262,7 @@ def server(root: RootOption = None) -> None:
 @app.command()
 def purge(root: RootOption = None) -> None:
     """Remove recordings whose retention has passed (research exports stay if consented)."""
-    from pipeline.ingest.retention import purge as run_purge
+    from pipeline.retention import purge as run_purge
 
     data_root = _root(root)
     with _root_lock(data_root):
@@ -280,7 +280,7 @@ def forget(
     root: RootOption = None,
 ) -> None:
     """Erase a recording and everything derived from it, including its outbox folder."""
-    from pipeline.ingest.retention import forget as run_forget
+    from pipeline.retention import forget as run_forget
 
     data_root = _root(root)
     with _root_lock(data_root):

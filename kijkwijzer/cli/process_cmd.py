@@ -74,7 +74,7 @@ class StageProgress:
 
 def run_with_progress(runtime: Any, single: bool, call: Any) -> Any:
     """Run ``call()`` against ``runtime``'s API while drawing stage progress."""
-    from flows import progress
+    from pipeline.stages import progress
 
     bars = StageProgress(single, enabled=not state.debug)
     progress.set_reporter(bars)
@@ -100,14 +100,14 @@ def process(
     max_speakers: Annotated[int | None, typer.Option("--max-speakers", min=1)] = None,
 ) -> None:
     """Transcribe, diarise, analyse and write the prep sheet for one recording into --out."""
-    from flows.jobs import RecordingJob, process_job_file
-    from flows.runtime import start_runtime
+    from flows.runtime.server import start_runtime
     from pipeline.fsutil import atomic_write_text
     from pipeline.ingest.audit import audit
     from pipeline.ingest.consent import read_consent, sidecar_for
     from pipeline.ingest.errors import IngestRefusal
     from pipeline.ingest.gate import check_media_file
     from pipeline.ingest.hashing import recording_id_for, sha256_of
+    from pipeline.stages.jobs import RecordingJob, process_job_file
 
     settings = state.settings
     ingest = settings.orchestration.ingest

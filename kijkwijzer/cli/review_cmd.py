@@ -111,10 +111,10 @@ def review(
     """Open the review desk: check and correct the proposal, add notes, publish the sheet."""
     import uvicorn
 
+    from pipeline.desk.app import DeskConfig, create_app
+    from pipeline.desk.state import reviewable
     from pipeline.errors import KijkwijzerError
     from pipeline.ingest.hashing import check_recording_id
-    from pipeline.review.app import DeskConfig, create_app
-    from pipeline.review.desk import reviewable
 
     data_root = _root(root)
     if recording_id is not None:
@@ -161,9 +161,9 @@ def export_corrections(
     ] = None,
 ) -> None:
     """Write researchers' corrected turns and labels as a pseudonymised labelled set (research use only)."""
+    from pipeline.desk.labelled_export import NotForResearch, export_recording
+    from pipeline.desk.state import reviewable
     from pipeline.ingest.hashing import check_recording_id
-    from pipeline.review.desk import reviewable
-    from pipeline.review.labelled_export import NotForResearch, export_recording
 
     data_root = _root(root)
     chosen = [check_recording_id(rid) for rid in recording_ids] if recording_ids else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from pipeline.align.words import word_speakers
+from pipeline.diarize.words import word_speakers
 from pipeline.settings import Settings
 from pipeline.types import (
     Conversation,

@@ -10,6 +10,7 @@ sollicitaties.") is agenda too, as the annotation guide says (``agenda_transitio
 from __future__ import annotations
 
 from pipeline.analysis.context import AnalysisContext, SentenceView, has_finite_verb
+from pipeline.analysis.registry import SentenceDetector, register
 
 
 def detect_agenda(view: SentenceView, context: AnalysisContext) -> str | None:
@@ -87,3 +88,8 @@ def agenda_transitions(
         if cue is not None:
             found[view.position] = cue
     return found
+
+
+AGENDA = register(
+    SentenceDetector("agenda", detect_agenda, "agenda_roles", ("agenda.cues", "agenda.context"), "opening")
+)

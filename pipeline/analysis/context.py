@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.analysis.learned.linear import AnalysisModel, load_model
-from pipeline.nlp import DutchNlp, Token, nlp_from_settings
+from pipeline.nlp import KEPT_PUNCT, DutchNlp, Token, nlp_from_settings
 from pipeline.nlp.lexicon import Lexicon, load_lexicon
 from pipeline.nlp.patterns import token_string
 from pipeline.settings import Settings
 from pipeline.settings.analysis import AnalysisSettings
 from pipeline.types import Conversation, Sentence, Turn
 
-PUNCT_TOKENS = {",", ":", ";"}
+PUNCT_TOKENS = KEPT_PUNCT  # the punctuation the Dutch pipeline keeps as tokens; detectors skip it
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ conversation, the collaboration or the klantmanager herself as their object."""
 from __future__ import annotations
 
 from pipeline.analysis.context import AnalysisContext, SentenceView
+from pipeline.analysis.registry import SentenceDetector, register
 
 
 def detect_feedback_request(view: SentenceView, context: AnalysisContext) -> str | None:
@@ -31,3 +32,14 @@ def feedback_follow_ups(
         ):
             found[after] = "follows feedback request"
     return found
+
+
+FEEDBACK_REQUEST = register(
+    SentenceDetector(
+        "feedback_request",
+        detect_feedback_request,
+        "klantmanager_roles",
+        ("feedback_request.cues",),
+        "closing",
+    )
+)

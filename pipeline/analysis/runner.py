@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import pipeline.analysis.phrase_theme  # noqa: F401  (the phrase themes register themselves)
 from pipeline.analysis.advice import detect_advice
-from pipeline.analysis.agenda import agenda_follow_ups, agenda_transitions, detect_agenda
+from pipeline.analysis.agenda import agenda_follow_ups, agenda_transitions
 from pipeline.analysis.context import PUNCT_TOKENS, AnalysisContext, SentenceView, build_views, turn_views
-from pipeline.analysis.emotion import detect_emotion
-from pipeline.analysis.feedback_request import detect_feedback_request, feedback_follow_ups
+from pipeline.analysis.feedback_request import feedback_follow_ups
 from pipeline.analysis.findings import Findings
-from pipeline.analysis.goal import detect_goal
 from pipeline.analysis.learned.decide import revise
 from pipeline.analysis.learned.units import build_units
-from pipeline.analysis.metacommunication import detect_metacommunication
 from pipeline.analysis.metrics import conversation_metrics
 from pipeline.analysis.question_focus import inherit_focus, question_focus
 from pipeline.analysis.question_form import question_form
 from pipeline.analysis.questions import detect_question
-from pipeline.analysis.resistance import detect_resistance
+from pipeline.analysis.registry import DETECTORS
 from pipeline.analysis.self_answered import self_answer
 from pipeline.analysis.sentences import ensure_sentences
 from pipeline.analysis.stacked import stacked_questions
@@ -43,14 +41,6 @@ TYPE_ORDER: tuple[EventType, ...] = (
     "emotion",
     "resistance",
     "interruption",
-)
-SENTENCE_THEMES = (
-    ("agenda", detect_agenda),
-    ("goal", detect_goal),
-    ("metacommunication", detect_metacommunication),
-    ("feedback_request", detect_feedback_request),
-    ("emotion", detect_emotion),
-    ("resistance", detect_resistance),
 )
 MAX_SPAN_TEXT = 300
 
@@ -96,7 +86,7 @@ def _detect(
 
     answer_positions = {a.answer_position for a in found.self_answers.values()}
     turn_speakers = [turn.speaker for turn in conversation.turns]
-    for name, _ in SENTENCE_THEMES:
+    for name in DETECTORS:
         found.themes[name] = {}
     for view in views:
         before = views[view.position - 1] if view.position > 0 else None
@@ -112,8 +102,8 @@ def _detect(
             )
             if summary is not None:
                 found.summaries[view.position] = summary
-        for name, detector in SENTENCE_THEMES:
-            cue_text = detector(view, context)
+        for name, detector in DETECTORS.items():
+            cue_text = detector.detect(view, context)
             if cue_text is not None:
                 found.themes[name][view.position] = cue_text
         advice = detect_advice(view, context)
@@ -228,9 +218,10 @@ def _events(
         for position, cue_text in hits.items():
             details: dict[str, Any] = {"cue": cue_text}
             start = views[position].sentence.start
-            if name in ("agenda", "goal"):
+            window = DETECTORS[name].window if name in DETECTORS else None
+            if window == "opening":
                 details["in_opening"] = start < themes.opening_window_s
-            if name == "feedback_request":
+            if window == "closing":
                 details["near_end"] = duration - start <= themes.closing_window_s
             events.append(_sentence_event(views[position], name, details))  # type: ignore[arg-type]
     events.extend(_advice_events(conversation, views, found, context))
@@ -282,7 +273,8 @@ def _events(
                 },
             )
         )
-    rank = {kind: i for i, kind in enumerate(TYPE_ORDER)}
+    order = [*TYPE_ORDER, *(name for name in DETECTORS if name not in TYPE_ORDER)]  # new ones last
+    rank = {kind: i for i, kind in enumerate(order)}
     events.sort(key=lambda e: (e.start, rank[e.type], e.sentence_index or -1, e.end))
     for number, event in enumerate(events, start=1):
         event.id = f"e{number}"

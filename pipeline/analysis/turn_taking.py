@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.settings.analysis import TurnTakingSettings
-from pipeline.types import Conversation, Turn
-
-ROLES = ("klantmanager", "client", "other")
+from pipeline.types import ROLES, Conversation, Turn
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from pipeline.deliver.folder_names import safe_folder_name, safe_recording_id
 from pipeline.deliver.notice import send_notice
 from pipeline.errors import KijkwijzerError
 from pipeline.fsutil import FILE_MODE, atomic_write_bytes, private_dir
 from pipeline.ingest.errors import disk_full_cause
+from pipeline.ingest.folder_names import safe_folder_name, safe_recording_id
 from pipeline.settings import Settings
 
 

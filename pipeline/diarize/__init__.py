@@ -39,22 +39,9 @@ def diarize(
         raise ConfigError(f"number of speakers must be at least 1, got {num_speakers}")
     if low > high:
         raise ConfigError(f"min_speakers ({low}) is larger than max_speakers ({high})")
-    if config.backend == "pyannote":
-        from pipeline.diarize.embedded import speaker_centroids
-        from pipeline.diarize.pyannote_backend import diarize_pyannote
+    from pipeline.diarize.backends import backend_for
 
-        result = diarize_pyannote(audio, settings, num_speakers, low, high)
-        from pipeline.diarize.embedded import encoder_for
-
-        return result.model_copy(
-            update={
-                "centroids": speaker_centroids(audio, result.segments, settings),
-                "encoder": encoder_for(settings).name,
-            }
-        )
-    from pipeline.diarize.embedded import diarize_embedded
-
-    return diarize_embedded(audio, settings, num_speakers, low, high)
+    return backend_for(settings).diarize(audio, settings, num_speakers, low, high)
 
 
 __all__ = ["diarize"]

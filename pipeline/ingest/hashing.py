@@ -7,25 +7,19 @@ itself says nothing about the people in it.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 from pathlib import Path
 
 from pipeline.errors import KijkwijzerError
+from pipeline.fsutil import file_sha256
 
 RECORDING_ID = re.compile(r"^rec-[0-9a-f]{16}$")
 _CHUNK = 1 << 20
 
 
 def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file's content, streamed (recordings can be gigabytes)."""
-    digest = hashlib.sha256()
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    with os.fdopen(fd, "rb") as handle:
-        while block := handle.read(_CHUNK):
-            digest.update(block)
-    return digest.hexdigest()
+    """Hex sha256 of a recording's content; a symbolic link in its place is refused."""
+    return file_sha256(path, follow_symlinks=False)
 
 
 def recording_id_for(sha256: str) -> str:

@@ -22,9 +22,9 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pipeline.deliver.folder_names import safe_folder_name
 from pipeline.errors import KijkwijzerError
 from pipeline.fsutil import atomic_write_json, private_dir
+from pipeline.ingest.folder_names import safe_folder_name
 from pipeline.intentions.catalog import load_metric_catalog, resolve_metric
 from pipeline.intentions.values import MetricValue
 from pipeline.settings import Settings

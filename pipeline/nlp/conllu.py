@@ -8,7 +8,6 @@ form ever shows; the analysis matches lemmas such as ``<aflopen>``).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,12 +115,3 @@ def to_doc(vocab: Any, sentence: UdSentence) -> Any:
         deps=list(sentence.deprels),
         sent_starts=[True] + [False] * (len(sentence.words) - 1),
     )
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes (recorded in the model's meta, checked by the tests)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

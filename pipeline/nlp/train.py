@@ -30,8 +30,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from pipeline.fsutil import file_sha256
 from pipeline.nlp import _import_spacy
-from pipeline.nlp.conllu import UdSentence, read_conllu, sha256_file, to_doc
+from pipeline.nlp.conllu import UdSentence, read_conllu, to_doc
 from pipeline.nlp.evaluate import score
 from pipeline.nlp.model_readme import write_readme
 from pipeline.settings import PROJECT_ROOT
@@ -143,8 +144,8 @@ def train(
         nlp = spacy.load(work_dir / "output" / "model-last")
         accuracy = {name: score(nlp, sentences) for name, sentences in held_out.items()}
         meta = {
-            "training_data": {path.name: sha256_file(path) for path in files},
-            "config_sha256": sha256_file(config_path),
+            "training_data": {path.name: file_sha256(path) for path in files},
+            "config_sha256": file_sha256(config_path),
             "split": split,
             "accuracy": accuracy,
             "training_seconds": round(seconds),

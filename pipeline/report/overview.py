@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from pipeline.intentions.values import in_opening, intention_metrics, talk_shares
 from pipeline.settings import Settings
-from pipeline.types import Analysis, Conversation, Event
+from pipeline.types import ROLES, Analysis, Conversation, Event
 
-ROLE_ORDER = ("klantmanager", "client", "other")
+ROLE_ORDER = ROLES
 
 
 @dataclass

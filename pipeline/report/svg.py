@@ -9,7 +9,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from pipeline.fragments import clock
-from pipeline.types import Conversation, Event, Fragment
+from pipeline.types import ROLES, Conversation, Event, Fragment
 
 # Each role colour carries white text (share bar) and stands on white: at least 4.5:1 both ways.
 ROLE_COLOURS = {"klantmanager": "#1f7a8c", "client": "#a85a12", "other": "#6c5ca3"}
@@ -41,11 +41,7 @@ def timeline(
     keyboard way to the same moments.
     """
     duration = max(conversation.duration_s, 1e-6)
-    roles = [
-        role
-        for role in ("klantmanager", "client", "other")
-        if any(t.role == role for t in conversation.turns)
-    ]
+    roles = [role for role in ROLES if any(t.role == role for t in conversation.turns)]
     left, right, top, row_h, gap = 84, 10, 30, 24, 12
     plot_w = width - left - right
     height = top + len(roles) * (row_h + gap) + 26

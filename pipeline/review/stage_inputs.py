@@ -22,7 +22,7 @@ from pipeline.review.records import (
     published,
     records_identity,
 )
-from pipeline.review.turn_edits import apply_turn_edits
+from pipeline.review.turn_edits import SplitSentences, apply_turn_edits
 from pipeline.types import Analysis, Conversation, Fragment
 
 
@@ -48,10 +48,10 @@ def sheet_key(data_root: Path | None, recording_id: str) -> dict[str, Any] | Non
 
 
 def corrected_conversation(
-    conversation: Conversation, data_root: Path | None, recording_id: str, language: str
+    conversation: Conversation, data_root: Path | None, recording_id: str, split: SplitSentences
 ) -> Conversation:
     """The aligned conversation with the published transcript corrections applied."""
-    fixed, _stale = apply_turn_edits(conversation, published_records(data_root, recording_id), language)
+    fixed, _stale = apply_turn_edits(conversation, published_records(data_root, recording_id), split)
     return fixed
 
 

@@ -9,12 +9,15 @@ An edit whose turn no longer exists is returned as stale and left out, never gue
 
 from __future__ import annotations
 
-from pipeline.align.conversation import split_sentences
+from collections.abc import Callable
+
 from pipeline.review.records import TRANSCRIPT_KINDS, Correction
-from pipeline.types import Conversation, Role, Sentence, Speaker, TimedWord, Turn
+from pipeline.types import ROLES, Conversation, Role, Sentence, Speaker, TimedWord, Turn
 
 MATCH_S = 0.05  # a turn is the one whose start lies this close to the record's
-ROLES: tuple[Role, ...] = ("klantmanager", "client", "other")
+# How a turn's words become sentences: the align stage passes its own splitter
+# (``pipeline.align.conversation.split_sentences``), so corrected turns are split the same way.
+SplitSentences = Callable[[list[TimedWord]], list[list[TimedWord]]]
 
 
 def turn_target(turn: Turn) -> str:
@@ -52,7 +55,7 @@ def _speaker_for(speakers: list[Speaker], role: Role) -> Speaker:
     return added
 
 
-def _rebuilt(turn: Turn, words: list[TimedWord], speaker: Speaker, language: str) -> Turn:
+def _rebuilt(turn: Turn, words: list[TimedWord], speaker: Speaker, split: SplitSentences) -> Turn:
     """The turn with these words, owned by ``speaker``; sentences split again (indices fixed later)."""
     words = [word.model_copy(update={"speaker": speaker.id}) for word in words]
     sentences = [
@@ -65,7 +68,7 @@ def _rebuilt(turn: Turn, words: list[TimedWord], speaker: Speaker, language: str
             speaker=speaker.id,
             role=speaker.role,
         )
-        for group in split_sentences(words, language)
+        for group in split(words)
     ]
     return turn.model_copy(
         update={
@@ -110,7 +113,7 @@ def retimed_words(turn: Turn, text: str) -> list[TimedWord]:
 
 
 def apply_turn_edits(
-    conversation: Conversation, records: list[Correction], language: str
+    conversation: Conversation, records: list[Correction], split: SplitSentences
 ) -> tuple[Conversation, list[str]]:
     """The conversation with every role, split and text record applied in order; and the stale ids."""
     edits = [record for record in records if record.kind in TRANSCRIPT_KINDS]
@@ -134,13 +137,13 @@ def apply_turn_edits(
             if record.after != turn.role:
                 speaker = _speaker_for(speakers, record.after)
                 by_id[speaker.id] = speaker
-                turns[found] = _rebuilt(turn, turn.words, speaker, language)
+                turns[found] = _rebuilt(turn, turn.words, speaker, split)
         elif record.kind == "text":
             text = str(record.after or "").strip()
             if not text:
                 stale.append(record.id)
             elif text != turn.text:
-                turns[found] = _rebuilt(turn, retimed_words(turn, text), speaker, language)
+                turns[found] = _rebuilt(turn, retimed_words(turn, text), speaker, split)
         else:  # split before the word that starts at ``after`` ms
             at = int(record.after) / 1000 if isinstance(record.after, int | float) else None
             cut = next(
@@ -154,8 +157,8 @@ def apply_turn_edits(
             if cut is None:
                 stale.append(record.id)
             elif cut > 0:  # 0: the turn already starts there (split applied before)
-                first = _rebuilt(turn, turn.words[:cut], speaker, language)
-                second = _rebuilt(turn, turn.words[cut:], speaker, language)
+                first = _rebuilt(turn, turn.words[:cut], speaker, split)
+                second = _rebuilt(turn, turn.words[cut:], speaker, split)
                 turns[found : found + 1] = [first, second]
     return _renumbered(conversation, turns, speakers), stale
 

@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from pipeline.align.words import word_speakers
+from pipeline.diarize.words import word_speakers
 from pipeline.roles.profiles import cosine, load_profile
 from pipeline.settings import Settings
 from pipeline.settings.roles import RoleHeuristics

@@ -8,9 +8,9 @@ from typing import Literal, get_args
 from pydantic import Field
 
 from pipeline.settings.base import Section
-from pipeline.types import SentenceTheme
+from pipeline.types import ROLES, Role, SentenceTheme
 
-RoleName = Literal["klantmanager", "client", "other"]
+RoleName = Role  # the one role vocabulary (pipeline.types)
 
 
 class LexiconSettings(Section):
@@ -46,7 +46,7 @@ class StackedSettings(Section):
     """Several questions before the other speaker answers."""
 
     min_questions: int = Field(2, ge=2)
-    roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager", "client", "other"])
+    roles: list[RoleName] = Field(default_factory=lambda: list(ROLES))
 
 
 class SummaryPoints(Section):
@@ -80,7 +80,7 @@ class TurnTakingSettings(Section):
     """Monologues, ping-pong chains and wait time."""
 
     monologue_min_s: float = Field(30.0, gt=0)
-    monologue_roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager", "client", "other"])
+    monologue_roles: list[RoleName] = Field(default_factory=lambda: list(ROLES))
     ping_pong_min_turns: int = Field(6, ge=3)
     ping_pong_max_turn_s: float = Field(6.0, gt=0)
     ping_pong_max_gap_s: float = Field(3.0, ge=0)
@@ -96,7 +96,7 @@ class ThemeSettings(Section):
     klantmanager_roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager"])
     # the interpreter explaining how he translates is metacommunication too
     metacommunication_roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager", "other"])
-    agenda_roles: list[RoleName] = Field(default_factory=lambda: ["klantmanager", "client", "other"])
+    agenda_roles: list[RoleName] = Field(default_factory=lambda: list(ROLES))
     # "other" for an interpreter rendering the client's words
     emotion_roles: list[RoleName] = Field(default_factory=lambda: ["client", "other"])
     resistance_roles: list[RoleName] = Field(default_factory=lambda: ["client"])
@@ -149,12 +149,7 @@ class LearnedSettings(Section):
         default_factory=lambda: [
             "question",
             "self_answered",
-            "summary",
-            "agenda",
-            "goal",
-            "metacommunication",
-            "feedback_request",
-            "emotion",
+            *(theme for theme in get_args(SentenceTheme) if theme not in ("resistance", "advice")),
         ]
     )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 from pydantic import Field
 
@@ -93,7 +92,7 @@ class PyannoteSettings(Section):
 class DiarizationSettings(Section):
     """Who speaks when: backend choice and speaker-count limits."""
 
-    backend: Literal["embedded", "pyannote"] = "embedded"
+    backend: str = "embedded"  # a name in pipeline.diarize.backends: embedded, pyannote, or one registered
     min_speakers: int = Field(2, ge=1)
     max_speakers: int = Field(4, ge=1)
     vad: VadSettings = VadSettings()

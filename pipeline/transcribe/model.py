@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ModelMissingError
-from pipeline.fsutil import FILE_MODE, atomic_write_text, private_dir
+from pipeline.fsutil import FILE_MODE, atomic_write_text, file_sha256, private_dir
 from pipeline.settings import Settings
 from pipeline.types import ModelIdentity
 
@@ -36,15 +36,6 @@ class ResolvedModel:
     identity: ModelIdentity
 
 
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    """Hex sha256 of a file, streamed so a 1 GB model needs no memory."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _package_data(package: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
@@ -55,7 +46,7 @@ def _package_data(package: str) -> Path:
 def _assemble_default(cache_dir: Path, expected_sha256: str) -> Path:
     target = cache_dir / "faster-whisper-base"
     model_bin = target / "model.bin"
-    if model_bin.is_file() and sha256_file(model_bin) == expected_sha256:
+    if model_bin.is_file() and file_sha256(model_bin) == expected_sha256:
         return target
     part1, part2 = (_package_data(name) for name in _PART_PACKAGES)
     pieces = [part1 / "model.bin.part1", part2 / "model.bin.part2"]
@@ -91,7 +82,7 @@ def _identity_of(directory: Path, name: str) -> ModelIdentity:
     marker = directory / _HASH_MARKER
     if marker.is_file() and marker.stat().st_mtime >= model_bin.stat().st_mtime:
         return ModelIdentity(name=name, sha256=marker.read_text().strip())
-    digest = sha256_file(model_bin)
+    digest = file_sha256(model_bin)
     # A read-only model directory is fine; we just hash again next time.
     with contextlib.suppress(OSError):
         atomic_write_text(marker, digest + "\n")

@@ -16,12 +16,12 @@ from typing import Any
 
 from pipeline.analysis.evaluation import predicted_turn_labels
 from pipeline.analysis.labelled import GUIDE_ROLES, TURN_LABELS
+from pipeline.desk.state import current_outputs
 from pipeline.errors import KijkwijzerError
 from pipeline.fsutil import atomic_write_json
 from pipeline.ingest.layout import DataRoot
 from pipeline.ingest.records import load_meta
 from pipeline.privacy import Pseudonymizer
-from pipeline.review.desk import current_outputs
 from pipeline.review.records import TRANSCRIPT_KINDS, is_published, load_records, published
 from pipeline.review.turn_edits import MATCH_S, target_time
 from pipeline.settings import Settings

@@ -15,12 +15,21 @@ import logging
 import os
 import socket
 
-from flows.runtime import process_alive
-
 log = logging.getLogger(__name__)
 
 HOST_TAG = "kijkwijzer-host:"
 PID_TAG = "kijkwijzer-pid:"
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists on this machine (someone else's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def owner_tags() -> tuple[str, str]:

@@ -4,7 +4,7 @@ The page shows drafts too (records after the last publish), so the researcher se
 work; the pipeline applies only the published ones (:mod:`pipeline.review.stage_inputs`).
 It reads the recording's current outputs (``out/transcript.json``, ``out/analysis.json``)
 and the fragment proposal from the stage cache, whose layout is ``<stage>-<key>/result.json``
-(``flows/cache.py``); after a run the cache holds one result per stage.
+(``pipeline/stages/store.py``); after a run the cache holds one result per stage.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter
 
+from pipeline.align.conversation import split_sentences
 from pipeline.errors import ConfigError, KijkwijzerError
 from pipeline.fragments import clock, load_themes
 from pipeline.ingest.layout import DataRoot, RecordingPaths
@@ -207,7 +208,10 @@ def load_desk(root: DataRoot, recording_id: str, settings: Settings) -> Desk:
         raise NotReviewable(f"{recording_id}: recording.json missing or damaged")
     conversation, analysis = current_outputs(paths)
     records: list[Correction] = load_records(root, recording_id)
-    fixed, stale_turns = apply_turn_edits(conversation, records, settings.align.spacy_language)
+    language = settings.align.spacy_language
+    fixed, stale_turns = apply_turn_edits(
+        conversation, records, lambda words: split_sentences(words, language)
+    )
     review = apply_fragment_edits(
         proposed_fragments(paths), analysis, records, load_texts(settings)["review"]
     )

@@ -6,6 +6,9 @@ research use, the pseudonymised exports in ``research/`` stay, with a ``recordin
 stripped of the client's case number and the original file name. Forget removes a
 recording and everything derived from it at once, including the klantmanager's outbox
 folder and its line in her metric history. Both write an audit entry for every removal.
+
+It sits above the stages, not in ``pipeline.ingest``: erasing a recording reaches the data
+of every layer (archive, stage cache, intention history, outbox).
 """
 
 from __future__ import annotations

@@ -1,18 +1,22 @@
-"""What happens to archived recordings after a batch: done, reported, or quarantined."""
+"""What happens to archived recordings after a batch: done, reported, or quarantined.
+
+This is archive bookkeeping (``recording.json``, the audit log, quarantine); the flows call
+it with what the stage engine gave back.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flows.batch import BatchResult, Failure
-from flows.cache import prune, stage_dir
-from flows.jobs import RecordingJob
-from pipeline.ingest.archive import quarantine_recording
+from pipeline.ingest.archive import IngestOutcome, quarantine_recording
 from pipeline.ingest.audit import audit
 from pipeline.ingest.errors import DiskFullError
 from pipeline.ingest.layout import DataRoot
 from pipeline.ingest.quarantine import item_id
 from pipeline.ingest.records import load_meta, now_utc, update_meta
+from pipeline.stages.jobs import RecordingJob
+from pipeline.stages.outcome import BatchResult, Failure
+from pipeline.stages.store import keep_only
 
 
 @dataclass
@@ -26,6 +30,17 @@ class RunSummary:
     duplicates: list[str] = field(default_factory=list)
     disk_full: list[Failure] = field(default_factory=list)  # left as they were, for the next run
     seconds: float = 0.0  # time inside the flow, without process and Prefect start-up
+
+    @classmethod
+    def after_intake(cls, outcomes: list[IngestOutcome]) -> RunSummary:
+        """A summary that starts with what the intake quarantined or set aside as duplicates."""
+        summary = cls()
+        for outcome in outcomes:
+            if outcome.outcome == "quarantined":
+                summary.quarantined.append((outcome.item or "item", outcome.code or "refused"))
+            elif outcome.outcome == "duplicate" and outcome.paths is not None:
+                summary.duplicates.append(outcome.paths.recording_id)
+        return summary
 
     def lines(self) -> list[str]:
         """Human-readable summary lines (ids and reasons only)."""
@@ -43,15 +58,14 @@ class RunSummary:
         out += [f"  failed {f.recording_id}: {f.message}" for f in self.failed]
         return out
 
-
-def job_is_current(root: DataRoot, job: RecordingJob, key: str) -> bool:
-    """Whether the outputs for ``key`` were already published (then publishing is skipped)."""
-    from pipeline.deliver.outbox import outbox_folder
-
-    meta = load_meta(root.recording(job.recording_id))
-    consent = meta.consent
-    delivered = outbox_folder(root.outbox, consent.klantmanager, job.recording_id, consent.recorded_on)
-    return meta.status == "done" and meta.outputs_key == key and delivered.is_dir()
+    def rows(self) -> list[dict[str, str]]:
+        """The outcome per item, for a table in the orchestrator's UI (ids and reason codes only)."""
+        rows = [{"item": rid, "outcome": "processed"} for rid in self.processed]
+        rows += [{"item": rid, "outcome": "unchanged"} for rid in self.unchanged]
+        rows += [{"item": rid, "outcome": "duplicate"} for rid in self.duplicates]
+        rows += [{"item": item, "outcome": f"quarantined: {code}"} for item, code in self.quarantined]
+        rows += [{"item": f.recording_id, "outcome": f"failed in {f.stage}: {f.code}"} for f in self.failed]
+        return rows
 
 
 def finish_archived(
@@ -92,24 +106,10 @@ def finish_archived(
             )  # fmt: skip
             audit(root.audit_log, "processed", rid, "outputs_written" if changed else "unchanged", actor)
             (summary.processed if changed else summary.unchanged).append(rid)
-            keep = {stage_dir(job.cache_dir, ref.stage, ref.key).name for ref in result.refs[rid].values()}
-            prune(job.cache_dir, keep)
+            keep_only(job.cache_dir, result.refs[rid].values())
 
 
 def raise_if_disk_full(summary: RunSummary, root: DataRoot) -> None:
     """End the flow in a Failed state with the one-line reason when the disk was full."""
     if summary.disk_full:
         raise DiskFullError(f"{root.path}: {summary.disk_full[0].message}")
-
-
-def summary_artifact(summary: RunSummary, key: str) -> None:
-    """Show the outcome per item in the Prefect UI (ids and reason codes only)."""
-    from prefect.artifacts import create_table_artifact
-
-    rows = [{"item": rid, "outcome": "processed"} for rid in summary.processed]
-    rows += [{"item": rid, "outcome": "unchanged"} for rid in summary.unchanged]
-    rows += [{"item": rid, "outcome": "duplicate"} for rid in summary.duplicates]
-    rows += [{"item": item, "outcome": f"quarantined: {code}"} for item, code in summary.quarantined]
-    rows += [{"item": f.recording_id, "outcome": f"failed in {f.stage}: {f.code}"} for f in summary.failed]
-    if rows:
-        create_table_artifact(rows, key=key, description="What this run did with each input")

@@ -1,6 +1,6 @@
 """A headless Prefect API server for one data root, started on demand by the CLI.
 
-Run as ``python -m flows.local_server --port P --idle-exit S``. It is Prefect's own
+Run as ``python -m flows.runtime.local_server --port P --idle-exit S``. It is Prefect's own
 server application (``create_app(ephemeral=True)``: the API and the services that record
 flow and task runs, no UI), served by uvicorn on loopback. It stops by itself after
 ``S`` seconds without any open request or websocket, so a researcher's machine is not
@@ -8,7 +8,7 @@ left with a server nobody uses, while the next command within that window starts
 seconds instead of waiting for a fresh server.
 
 PREFECT_HOME and the other Prefect settings come from the environment set by
-:mod:`flows.runtime`.
+:mod:`flows.runtime.server`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 
 import uvicorn
 
-from flows.runtime import forget_server_info, migrated_marker, write_server_info
+from flows.runtime.server import forget_server_info, migrated_marker, write_server_info
 
 
 class ActivityTracker:

@@ -1,4 +1,4 @@
-"""Stage cache keys and the stage results stored in the archive.
+"""The result store: stage cache keys and the stage results stored in the archive.
 
 A stage's key is a digest of everything that determines its result:
 
@@ -13,7 +13,8 @@ A stage's key is a digest of everything that determines its result:
 
 Each result lives in ``<cache>/<stage>-<key>/`` (``result.json`` plus the stage's output
 files), created under a temporary name and renamed into place, so it is either complete
-or absent. Prefect's own cache record (``<stage>-<key>.prefect``) points at it.
+or absent. The store is the truth; an orchestrator's cache record next to it
+(``<stage>-<key>[.<variant>].prefect``) only points at a result folder.
 """
 
 from __future__ import annotations
@@ -26,14 +27,14 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.fsutil import private_dir
+from pipeline.fsutil import file_sha256, private_dir
 from pipeline.settings import Settings
 
 KEY_CHARS = 24
@@ -62,20 +63,15 @@ def digest(value: Any) -> str:
 
 
 @lru_cache(maxsize=256)
-def file_sha256(path: Path, size: int, mtime_ns: int) -> str:
-    """sha256 of a file; memoised on (path, size, mtime) so a batch hashes each file once."""
+def _memo_sha256(path: Path, size: int, mtime_ns: int) -> str:
     del size, mtime_ns  # part of the memo key only
-    sha = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 20):
-            sha.update(block)
-    return sha.hexdigest()
+    return file_sha256(path)
 
 
 def content_sha256(path: Path) -> str:
-    """sha256 of a file, memoised on its size and modification time."""
+    """sha256 of a file, memoised on its size and modification time (a batch hashes it once)."""
     info = path.stat()
-    return file_sha256(path, info.st_size, info.st_mtime_ns)
+    return _memo_sha256(path, info.st_size, info.st_mtime_ns)
 
 
 def _strip_docstrings(tree: ast.AST) -> ast.AST:
@@ -163,9 +159,40 @@ def stage_dir(cache_dir: Path, stage: str, key: str) -> Path:
     return cache_dir / f"{stage}-{key}"
 
 
-def prefect_record(cache_dir: Path, stage: str, key: str) -> Path:
-    """Prefect's cache record for this stage result (its cache key is the file name)."""
-    return cache_dir / f"{stage}-{key}.prefect"
+def prefect_record(cache_dir: Path, stage: str, key: str, variant: str = "") -> Path:
+    """Prefect's cache record for this stage result (its cache key is the path).
+
+    A ``variant`` names a record made while the plain one was stale (its result was
+    damaged, gone, or replaced); records of all variants belong to the same result folder.
+    """
+    return cache_dir / f"{stage}-{key}{'.' + variant if variant else ''}.prefect"
+
+
+def serving_record(
+    cache_dir: Path, stage: str, key: str, recorded_sha256: Callable[[Path], str | None]
+) -> Path | None:
+    """Which orchestrator record may serve ``key``, judged by the store; None: run, record nothing.
+
+    The plain record serves while it points at what the store holds (``recorded_sha256``
+    reads a record's content hash). When the stored result is damaged or gone, no record
+    serves and none is written that could outlive it. When the store holds another result
+    than the record says (recomputed since), a record named after that content serves.
+    """
+    plain = prefect_record(cache_dir, stage, key)
+    if not plain.exists():
+        return plain
+    stored = existing_ref(cache_dir, stage, key)
+    if stored is None:
+        return None
+    if recorded_sha256(plain) == stored.sha256:
+        return plain
+    variant = prefect_record(cache_dir, stage, key, stored.sha256[:12])
+    return None if variant.exists() and recorded_sha256(variant) != stored.sha256 else variant
+
+
+def _folder_of(entry: Path) -> str:
+    """The result folder a store entry belongs to (itself, or the folder a record points at)."""
+    return entry.name.split(".", 1)[0]
 
 
 @lru_cache(maxsize=1024)
@@ -209,7 +236,7 @@ def cache_problems(cache_dir: Path) -> list[str]:
             continue
         if entry.is_dir() and not result_is_valid(entry / "result.json"):
             problems.append(f"{entry.name.split('-')[0]}: result damaged")
-        elif entry.suffix == ".prefect" and not (cache_dir / entry.stem).is_dir():
+        elif entry.suffix == ".prefect" and not (cache_dir / _folder_of(entry)).is_dir():
             problems.append(f"{entry.stem.split('-')[0]}: result folder missing")
     return problems
 
@@ -241,10 +268,14 @@ def prune(cache_dir: Path, keep: set[str]) -> None:
     if not cache_dir.is_dir():
         return
     for entry in cache_dir.iterdir():
-        name = entry.name.removesuffix(".prefect")
-        if name in keep:
+        if entry.name in keep or (not entry.name.startswith(".") and _folder_of(entry) in keep):
             continue
         if entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
         else:
             entry.unlink(missing_ok=True)
+
+
+def keep_only(cache_dir: Path, refs: Iterable[StageRef], also: frozenset[str] = frozenset()) -> None:
+    """Prune everything but these results (and their records) and the entries named in ``also``."""
+    prune(cache_dir, {stage_dir(cache_dir, ref.stage, ref.key).name for ref in refs} | also)

@@ -18,8 +18,8 @@ from pipeline.ingest.inbox import claim
 from pipeline.ingest.layout import DataRoot
 from pipeline.ingest.quarantine import quarantine
 from pipeline.ingest.records import load_meta
-from pipeline.ingest.retention import forget, purge
 from pipeline.intentions import load_history, record_metrics
+from pipeline.retention import forget, purge
 from pipeline.settings import load_settings
 
 SETTINGS = load_settings(environ={})

@@ -27,15 +27,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from pipeline.deliver.outbox import media_name
+from pipeline.desk.state import Desk, DeskFragment, NotReviewable, load_desk, review_texts, reviewable
 from pipeline.ingest.layout import DataRoot
 from pipeline.report.interview_guide import GUIDE_FILE
 from pipeline.report.sheet import TEMPLATES as SHEET_TEMPLATES
 from pipeline.report.sheet import load_texts
 from pipeline.report.since import format_date
-from pipeline.review.desk import Desk, DeskFragment, NotReviewable, load_desk, review_texts, reviewable
 from pipeline.review.records import append_record
-from pipeline.review.turn_edits import ROLES
 from pipeline.settings import Settings
+from pipeline.types import ROLES
 
 TEMPLATES = Path(__file__).with_name("templates")
 MAX_NOTE = 10_000  # characters of one note or turn text

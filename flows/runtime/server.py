@@ -7,7 +7,7 @@ the server and migrating a fresh SQLite database). So the order is:
 1. ``orchestration.api_url`` or ``PREFECT_API_URL``: a server someone runs (shared, with UI).
 2. ``server.json`` in PREFECT_HOME: the server ``kijkwijzer server`` runs for this data
    root, or the local server an earlier command started.
-3. Otherwise start :mod:`flows.local_server` in the background: the first command waits
+3. Otherwise start :mod:`flows.runtime.local_server` in the background: the first command waits
    for it, later commands reuse it; it stops itself after ``server_idle_shutdown_s``.
 
 PREFECT_HOME lives inside the data root (``process``: next to ``--out``), telemetry is
@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.runtime.orphans import process_alive
 from pipeline.errors import KijkwijzerError
 from pipeline.fsutil import atomic_write_json, private_dir
 from pipeline.settings import Settings
@@ -70,17 +71,6 @@ def _home() -> Path:
 def write_server_info(url: str, pid: int, mode: str) -> None:
     """Announce a server for this PREFECT_HOME so later commands find it."""
     atomic_write_json(_home() / _INFO_FILE, {"url": url, "pid": pid, "mode": mode})
-
-
-def process_alive(pid: int) -> bool:
-    """Whether a process with this id exists on this machine (someone else's counts)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def read_server_info(home: Path) -> dict | None:
@@ -211,13 +201,13 @@ class Runtime:
         """Run flows against this API, even if Prefect was imported before start-up.
 
         Flow runs started inside are tagged with this host and process, and runs of killed
-        commands are marked Crashed first (:mod:`flows.orphans`).
+        commands are marked Crashed first (:mod:`flows.runtime.orphans`).
         """
         self.wait_ready()
         from prefect import tags
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
-        from flows.orphans import mark_orphaned_runs_crashed, owner_tags
+        from flows.runtime.orphans import mark_orphaned_runs_crashed, owner_tags
 
         with temporary_settings(updates={PREFECT_API_URL: self.api_url}), tags(*owner_tags()):
             mark_orphaned_runs_crashed()
@@ -254,10 +244,10 @@ def _spawn_local_server(home: Path, host: str, idle_exit_s: float) -> tuple[str,
         env["PREFECT_API_DATABASE_MIGRATE_ON_START"] = "false"
     log = open(home / "server.log", "ab")  # noqa: SIM115 (the child keeps it)
     process = subprocess.Popen(
-        [sys.executable, "-m", "flows.local_server", "--host", host, "--port", str(port),
+        [sys.executable, "-m", "flows.runtime.local_server", "--host", host, "--port", str(port),
          "--idle-exit", str(idle_exit_s)],
         stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, close_fds=True,
-        cwd=Path(__file__).resolve().parents[1], env=env,
+        cwd=Path(__file__).resolve().parents[2], env=env,
     )  # fmt: skip
     log.close()
     url = f"http://{host}:{port}/api"

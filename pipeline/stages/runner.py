@@ -3,6 +3,8 @@
 :func:`run_stage` is what each Prefect stage task runs; it is a plain function so the
 stage machinery can be tested and benchmarked without an orchestrator, and so a task
 that Prefect reports as failed failed for a reason in this code or the stage itself.
+The result store is the one cache: a stored result is served from it whether or not an
+orchestrator's record points at it.
 """
 
 from __future__ import annotations
@@ -10,13 +12,21 @@ from __future__ import annotations
 import os
 import shutil
 
-from flows import progress
-from flows.cache import StageRef, existing_ref, new_work_dir, publish_dir, result_is_valid, stage_dir
-from flows.jobs import RecordingJob
-from flows.stages import BY_NAME, StageInput, load_result, stage_key
 from pipeline.errors import KijkwijzerError
 from pipeline.fsutil import atomic_write_bytes
 from pipeline.settings import Settings
+from pipeline.stages import progress
+from pipeline.stages.jobs import RecordingJob
+from pipeline.stages.plan import BY_NAME, load_result, stage_key
+from pipeline.stages.spec import BatchStep, StageInput
+from pipeline.stages.store import (
+    StageRef,
+    existing_ref,
+    new_work_dir,
+    publish_dir,
+    result_is_valid,
+    stage_dir,
+)
 
 
 class StageNotCached(KijkwijzerError):
@@ -64,3 +74,9 @@ def run_stage(
     ref = existing_ref(job.cache_dir, stage, key)
     assert ref is not None
     return ref
+
+
+def run_step(step: BatchStep, job: RecordingJob, settings: Settings, refs: dict[str, StageRef]) -> None:
+    """One recording's share of a batch step, on the stage results it reads."""
+    os.umask(0o077)
+    step.run(job, settings, {name: load_result(refs[name]) for name in step.inputs})

@@ -7,22 +7,23 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from flows.batch import waves
-from flows.cache import (
+from pipeline.ingest.consent import ConsentFlags, ConsentRecord
+from pipeline.settings import load_settings
+from pipeline.stages.jobs import RecordingJob
+from pipeline.stages.plan import BY_NAME, STAGE_NAMES, STAGES, downstream_of, stage_key, waves
+from pipeline.stages.store import (
     StageRef,
     code_version,
     config_identity,
     existing_ref,
     forget_code_versions,
     new_work_dir,
+    prefect_record,
     prune,
     publish_dir,
+    serving_record,
     stage_dir,
 )
-from flows.jobs import RecordingJob
-from flows.stages import BY_NAME, STAGE_NAMES, STAGES, downstream_of, stage_key
-from pipeline.ingest.consent import ConsentFlags, ConsentRecord
-from pipeline.settings import load_settings
 
 SETTINGS = load_settings(environ={})
 
@@ -138,3 +139,29 @@ def test_results_appear_whole_and_stale_ones_are_pruned(tmp_path: Path) -> None:
     prune(cache, {"analysis-k1"})
     assert sorted(p.name for p in cache.iterdir()) == ["analysis-k1", "analysis-k1.prefect"]
     assert not stale.exists()
+
+
+def test_the_store_decides_which_record_serves_and_changes_nothing(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    plain = prefect_record(cache, "analysis", "k1")
+    assert serving_record(cache, "analysis", "k1", lambda record: None) == plain  # first run: record it
+    work = new_work_dir(cache, "analysis")
+    (work / "result.json").write_text('{"events": [], "metrics": {}}')
+    publish_dir(work, stage_dir(cache, "analysis", "k1"))
+    stored = existing_ref(cache, "analysis", "k1")
+    assert stored is not None
+    plain.write_text(stored.sha256)  # a record that points at what the store holds
+
+    def recorded(record: Path) -> str | None:
+        return record.read_text() or None
+
+    assert serving_record(cache, "analysis", "k1", recorded) == plain
+    plain.write_text("f" * 64)  # the result was recomputed since the record was written
+    variant = serving_record(cache, "analysis", "k1", recorded)
+    assert variant == prefect_record(cache, "analysis", "k1", stored.sha256[:12]) and not variant.exists()
+    (cache / "analysis-k1" / "result.json").write_text('{"events": [')  # damaged: run, record nothing
+    assert serving_record(cache, "analysis", "k1", recorded) is None
+    assert plain.read_text() == "f" * 64 and sorted(p.name for p in cache.iterdir()) == [
+        "analysis-k1",
+        "analysis-k1.prefect",
+    ]  # nothing deleted or written while deciding
