@@ -5,7 +5,7 @@ all: slow). Then the real ``kijkwijzer review`` serves the desk; Playwright chan
 role, removes one fragment and adds one from two turns, writes a researcher note and a
 client-feedback note, and publishes. The test then reads what landed: the sheet in the
 outbox, the stage cache (ASR and diarisation untouched) and the correction records.
-Set ``KIJKWIJZER_DESK_SCREENSHOT=docs/review_desk.png`` to refresh the README's screenshot.
+Set ``REVIEW_DESK_SCREENSHOT=docs/review_desk.png`` to refresh the README's screenshot.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def review_flow(page: Page, url: str) -> dict[str, object]:
         == RESEARCHER_NOTE
     )
 
-    screenshot = os.environ.get("KIJKWIJZER_DESK_SCREENSHOT")
+    screenshot = os.environ.get("REVIEW_DESK_SCREENSHOT")
     if screenshot:
         page.set_viewport_size({"width": 1280, "height": 900})
         page.evaluate("() => window.scrollTo(0, 0)")
