@@ -147,3 +147,41 @@ def test_fragment_choices_and_notes_reach_the_sheet(settings: Settings, tmp_path
         "researcher": "Let op haar blik hier.",
         "client": "Ik voelde me niet gehoord.",
     }
+
+
+def test_published_corrections_key_only_the_stages_they_touch(tmp_path: Path) -> None:
+    """Drafts change no key; a published role change keys align (and, by content, what follows);
+    a published note keys the sheet only. ASR and diarisation keys never move."""
+    from pipeline.ingest.consent import ConsentFlags, ConsentRecord
+    from pipeline.stages.jobs import RecordingJob
+    from pipeline.stages.plan import BY_NAME, stage_key
+    from pipeline.stages.store import StageRef
+
+    root = DataRoot(tmp_path / "root").ensure()
+    (root.archive / RID).mkdir()
+    consent = ConsentRecord(
+        klantmanager="A. de Vries", client="C-0001", recorded_on="2026-11-20",
+        consent=ConsentFlags(recording=True, analysis=True, research_use=False),
+        retention_days=90, form_reference="TF-1", participants=2,
+    )  # fmt: skip
+    job = RecordingJob(recording_id=RID, media=tmp_path / "m.flac", sha256="a" * 64, consent=consent,
+                       cache_dir=tmp_path / "cache", data_root=root.path)  # fmt: skip
+    settings = load_settings(environ={})
+    refs = {name: StageRef(stage=name, key="k", dir="/nowhere", sha256=name * 3) for name in BY_NAME}
+
+    def keys() -> dict[str, str]:
+        return {
+            name: stage_key(spec, job, settings, {i: refs[i] for i in spec.inputs})
+            for name, spec in BY_NAME.items()
+        }
+
+    start = keys()
+    append_record(root, RID, "onderzoeker-1", "role", "turn:1000", "client", "other")
+    assert keys() == start  # a draft changes nothing
+    append_record(root, RID, "onderzoeker-1", "publish")
+    role = keys()
+    assert [name for name in start if start[name] != role[name]] == ["align", "sheet"]
+    append_record(root, RID, "onderzoeker-1", "researcher_note", "vragen:1000-9000", "", "Kijk hier.")
+    append_record(root, RID, "onderzoeker-1", "publish")
+    noted = keys()
+    assert [name for name in start if role[name] != noted[name]] == ["sheet"]
