@@ -27,7 +27,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from pipeline.deliver.outbox import media_name
-from pipeline.desk.state import Desk, DeskFragment, NotReviewable, load_desk, review_texts, reviewable
+from pipeline.desk.state import (
+    Desk,
+    DeskFragment,
+    NotReviewable,
+    desk_row,
+    load_desk,
+    review_texts,
+    reviewable,
+)
 from pipeline.ingest.layout import DataRoot
 from pipeline.report.interview_guide import GUIDE_FILE
 from pipeline.report.sheet import TEMPLATES as SHEET_TEMPLATES
@@ -148,10 +156,7 @@ def create_app(config: DeskConfig) -> FastAPI:
     @app.get(base + "/", response_class=HTMLResponse)
     def index() -> HTMLResponse:
         texts = review_texts(settings)
-        rows = []
-        for paths in reviewable(root):
-            view = load_desk(root, paths.recording_id, settings)
-            rows.append(view)
+        rows = [desk_row(root, paths) for paths in reviewable(root)]
         html = _environment().get_template("review_index.html.j2").render(
             r=texts, rows=rows, date=lambda d: format_date(d, load_texts(settings)),
             css=_asset(SHEET_TEMPLATES, "sheet.css"), own_css=_asset(TEMPLATES, "review.css"),

@@ -125,6 +125,29 @@ def reviewable(root: DataRoot) -> list[RecordingPaths]:
     return found
 
 
+@dataclass
+class DeskRow:
+    """One line of the desk's list of recordings (read without loading the transcripts)."""
+
+    recording_id: str
+    recorded_on: date
+    published: bool
+    held: bool
+
+
+def desk_row(root: DataRoot, paths: RecordingPaths) -> DeskRow:
+    """The list line of a reviewable recording."""
+    meta = try_load_meta(paths)
+    if meta is None:
+        raise NotReviewable(f"{paths.recording_id}: recording.json missing or damaged")
+    return DeskRow(
+        recording_id=paths.recording_id,
+        recorded_on=meta.consent.recorded_on,
+        published=is_published(load_records(root, paths.recording_id)),
+        held=(held_dir(root, paths.recording_id) / "sheet.html").is_file(),
+    )
+
+
 def proposed_fragments(paths: RecordingPaths) -> list[Fragment]:
     """The fragment stage's current result (the newest, should a run have left two)."""
     results = sorted(paths.cache.glob("fragments-*/result.json"), key=lambda p: p.stat().st_mtime_ns)
