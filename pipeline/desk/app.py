@@ -36,6 +36,7 @@ from pipeline.desk.state import (
     review_texts,
     reviewable,
 )
+from pipeline.errors import KijkwijzerError
 from pipeline.ingest.layout import DataRoot
 from pipeline.report.interview_guide import GUIDE_FILE
 from pipeline.report.sheet import TEMPLATES as SHEET_TEMPLATES
@@ -201,7 +202,12 @@ def create_app(config: DeskConfig) -> FastAPI:
         view = desk(recording_id)
         await _json(request)
         record = append_record(root, view.recording_id, config.who, "publish")
-        report = await run_in_threadpool(config.publish, view.recording_id)  # minutes; the page stays served
+        try:
+            report = await run_in_threadpool(
+                config.publish, view.recording_id
+            )  # minutes; the page stays served
+        except KijkwijzerError as exc:  # a failed stage: the page says why, the records stay
+            raise HTTPException(500, str(exc)) from exc
         return JSONResponse({"id": record.id, **report, "message": _publish_message(report, settings)})
 
     return app
