@@ -111,10 +111,8 @@ def start_desk(
 
 
 def stop_desk(process: subprocess.Popen) -> None:
-    """Stop the desk like Ctrl-C and wait for it."""
-    import signal
-
-    process.send_signal(signal.SIGINT)
+    """Stop the desk (SIGTERM, which it handles like Ctrl-C) and wait for it."""
+    process.terminate()
     try:
         process.wait(timeout=30)
     except subprocess.TimeoutExpired:

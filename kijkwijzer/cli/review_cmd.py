@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import getpass
 import queue
+import signal
 import socket
 import threading
 import webbrowser
@@ -135,6 +136,7 @@ def review(
     server = uvicorn.Server(
         uvicorn.Config(create_app(config), log_level="warning", access_log=False, lifespan="off")
     )
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a stop ends like Ctrl-C
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
     typer.echo(f"review desk: {url}", err=False)
