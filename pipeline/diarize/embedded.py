@@ -16,8 +16,9 @@
    Where one voice clearly holds a stretch of speech (every clustering window
    over it has the same label, each by ``held_margin`` over the next speaker,
    and no doubtful frame within one clustering window), the stretch takes that
-   label without short windows: they are most of the encoder's work, and are
-   only needed where a change can be.
+   label without dense short windows: they are most of the encoder's work, and
+   are only needed where a change can be (a few, at the clustering hop, still
+   keep each speaker's short-window centroid).
 5. Scores are smoothed, short segments absorbed, and same-speaker segments
    across short gaps merged.
 6. Each speaker change inside continuous speech moves to the quietest frame
@@ -331,15 +332,22 @@ def _frame_runs(
     score_embeddings: np.ndarray,
     regions: list[Span],
     held: list[tuple[int, int, int]],
+    held_windows: tuple[list[Span], np.ndarray],
     energy: np.ndarray,
     config: EmbeddedSettings,
 ) -> tuple[list[tuple[int, int, int]], np.ndarray]:
-    """Speaker runs ``(start, end, label)`` in frames from window labels, and the label centroids."""
+    """Speaker runs ``(start, end, label)`` in frames from window labels, and the label centroids.
+
+    ``held_windows`` are short windows over the held stretches at the clustering hop: they
+    score no frame, but keep every speaker's short-window centroid (below) from its own voice.
+    """
     centroids = centroids_of(embeddings, labels)
     # Short windows are less similar to any long-window centroid, and unevenly
     # so per speaker; score them against centroids of their own scale.
-    score_labels = nearest_labels(score_spans, spans, labels)
-    score_centroids = centroids_of(score_embeddings, score_labels, len(centroids), fallback=centroids)
+    all_spans = score_spans + held_windows[0]
+    all_embeddings = np.concatenate([score_embeddings, held_windows[1]])
+    score_labels = nearest_labels(all_spans, spans, labels)
+    score_centroids = centroids_of(all_embeddings, score_labels, len(centroids), fallback=centroids)
     scores, covered = frame_scores(score_spans, score_embeddings @ score_centroids.T, len(energy))
     for start, end, window in held:
         scores[start:end] = 0.0
@@ -439,11 +447,15 @@ def diarize_embedded(
     score_spans, score_embeddings = window_embeddings(
         mel, dense, settings, config.score_window_s, config.score_hop_s
     )
+    held_windows = window_embeddings(
+        mel, [(start, end) for start, end, _ in held], settings, config.score_window_s, config.hop_s
+    )
     energy = frame_energy(mel)
     while True:
         runs, centroids = _frame_runs(
-            labels, embeddings, spans, score_spans, score_embeddings, regions, held, energy, config
-        )
+            labels, embeddings, spans, score_spans, score_embeddings, regions, held, held_windows, energy,
+            config,
+        )  # fmt: skip
         merge = weakest_merge(cluster_evidence(runs, centroids, FRAME_S), settings.diarization.evidence)
         if merge is None:
             break
