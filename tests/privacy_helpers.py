@@ -221,6 +221,7 @@ def guarded_environment(tmp_path: Path) -> tuple[dict[str, str], Path]:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(guard_dir), env.get("PYTHONPATH")]))
     env["TEST_NETGUARD_LOG"] = str(log)
     env["HOME"] = str(tmp_path / "home")
+    env.pop("XDG_DATA_HOME", None)  # the local Prefect server's per-user folder follows HOME
     return env, log
 
 

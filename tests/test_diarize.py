@@ -11,7 +11,13 @@ import pytest
 from pipeline.audio import load_audio
 from pipeline.diarize import diarize
 from pipeline.diarize.clustering import cluster_windows
-from pipeline.diarize.embedded import plan_windows, runs_to_segments, snap_changes, tidy_segments
+from pipeline.diarize.embedded import (
+    held_stretches,
+    plan_windows,
+    runs_to_segments,
+    snap_changes,
+    tidy_segments,
+)
 from pipeline.errors import ConfigError, KijkwijzerError
 from pipeline.settings import Settings, load_settings
 
@@ -112,6 +118,31 @@ def test_two_voices_are_found_with_the_change_inside_a_speech_region(settings: S
         seg.start for seg in result.segments if seg.speaker == owners[2] and seg.start > truth[1][0]
     )
     assert abs(change - truth[2][0]) <= 0.3
+
+
+def test_only_stretches_one_voice_clearly_holds_skip_dense_scoring() -> None:
+    a, b = np.eye(4, dtype=np.float32)[:2]
+    mixed = (a + b) / np.linalg.norm(a + b)
+    # Region 1: A, A, A, A, B, B, B (the change is under windows 3 and 4); region 2: A, mixed, A.
+    spans = [(0, 150), (75, 225), (150, 300), (225, 375), (300, 450), (375, 525), (525, 675)]
+    spans += [(700, 850), (775, 925), (850, 1000)]
+    embeddings = np.stack([a, a, a, a, b, b, b, a, mixed, a])
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 0, 0, 0])
+    held, dense = held_stretches([(0, 675), (700, 1000)], spans, embeddings, labels, margin=0.2, guard=150)
+    # Frames 300-375 are disputed and 775-925 doubtful: dense scoring within 150 frames of them.
+    assert [(start, end, labels[window]) for start, end, window in held] == [(0, 150, 0), (525, 625, 1)]
+    assert dense == [(150, 525), (625, 675), (700, 1000)]
+    assert held_stretches([(0, 675)], spans[:7], embeddings[:7], labels[:7], None, 150) == ([], [(0, 675)])
+
+
+def test_held_stretches_give_the_same_speakers_as_dense_scoring(settings: Settings, two_voices) -> None:
+    audio, _ = two_voices
+    dense_settings = settings.model_copy(deep=True)
+    dense_settings.diarization.embedded.held_margin = None
+    fast, dense = diarize(audio, settings), diarize(audio, dense_settings)
+    assert [seg.speaker for seg in fast.segments] == [seg.speaker for seg in dense.segments]
+    for ours, theirs in zip(fast.segments, dense.segments, strict=True):
+        assert abs(ours.start - theirs.start) <= 0.1 and abs(ours.end - theirs.end) <= 0.1
 
 
 def test_given_speaker_count_is_used(settings: Settings, two_voices) -> None:

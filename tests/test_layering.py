@@ -15,13 +15,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # The pipeline's packages in the order the data flows through them. A package may import
 # the ones before it, never the ones after. The shared base (settings, types, errors,
-# fsutil, formats, nlp) and the engine (pipeline.stages, which puts the stages in order)
+# fsutil, formats, nlp, loopback) and the engine (pipeline.stages, which puts the stages in order)
 # stand outside this order.
 ORDER = (
     "ingest", "review", "audio", "transcribe", "diarize", "roles", "align", "analysis", "fragments",
     "intentions", "privacy", "report", "deliver", "retention", "desk",
 )  # fmt: skip
-BASE = {"__init__", "settings", "types", "errors", "fsutil", "formats", "nlp", "stages", "prepare"}
+BASE = {"__init__", "settings", "types", "errors", "fsutil", "formats", "nlp", "stages", "prepare", "loopback"}
 
 
 def _imports(path: Path) -> set[str]:

@@ -3,8 +3,9 @@ more personal data than the README's "Privacy" section promises.
 
 * The research exports kept after `purge` (client consented to research use) contain no consent
   names, case numbers or original file names, and their names are pseudonyms.
-* Prefect's database and server log (under <root>/.prefect) contain no names, file names or
-  transcript text: they outlive every recording and nobody purges them.
+* Prefect's database and server log (the local server's per-user folder, and <root>/.prefect)
+  contain no names, file names or transcript text: they outlive every recording and nobody
+  purges them.
 """
 
 from __future__ import annotations
@@ -44,9 +45,10 @@ def test_purge_kept_only_pseudonymised_research_data(run):
 
 
 def test_prefect_state_holds_no_personal_data(run):
-    prefect = run.root / ".prefect"
-    files = [p for p in prefect.rglob("*") if p.is_file()]
-    assert files, "expected Prefect's database under <root>/.prefect"
+    # The command's own Prefect home, and the per-user folder of the local server it started.
+    folders = (run.root / ".prefect", run.home / ".local" / "share" / "kijkwijzer" / "prefect-server")
+    files = [p for folder in folders for p in folder.rglob("*") if p.is_file()]
+    assert any(p.name == "prefect.db" for p in files), "expected Prefect's database"
     words = [*CONSENT_AND_FILE_NAMES, *run.personal_texts]
-    leaks = {str(p.relative_to(prefect)): _leaks(p, words) for p in files}
+    leaks = {str(p): _leaks(p, words) for p in files}
     assert {name: found for name, found in leaks.items() if found} == {}

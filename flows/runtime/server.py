@@ -6,9 +6,12 @@ the server and migrating a fresh SQLite database). So the order is:
 
 1. ``orchestration.api_url`` or ``PREFECT_API_URL``: a server someone runs (shared, with UI).
 2. ``server.json`` in PREFECT_HOME: the server ``kijkwijzer server`` runs for this data
-   root, or the local server an earlier command started.
-3. Otherwise start :mod:`flows.runtime.local_server` in the background: the first command waits
-   for it, later commands reuse it; it stops itself after ``server_idle_shutdown_s``.
+   root.
+3. ``server.json`` in :func:`local_server_home` (one per host and user; the configured
+   ``orchestration.prefect_home`` when there is one): the local server an earlier command
+   started, whatever its ``--out`` or ``--root``.
+4. Otherwise start :mod:`flows.runtime.local_server` there in the background: the first command
+   waits for it, later commands reuse it; it stops itself after ``server_idle_shutdown_s``.
 
 PREFECT_HOME lives inside the data root (``process``: next to ``--out``), telemetry is
 off (``DO_NOT_TRACK``, server analytics), and Prefect's own temporary server is disabled
@@ -19,14 +22,11 @@ so a misconfiguration fails fast instead of silently waiting a minute. Call
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import importlib.metadata
 import json
 import os
 import signal
-import socket
-import struct
 import subprocess
 import sys
 import time
@@ -39,6 +39,7 @@ from pathlib import Path
 from flows.runtime.orphans import process_alive
 from pipeline.errors import KijkwijzerError
 from pipeline.fsutil import atomic_write_json, private_dir
+from pipeline.loopback import ensure_loopback, free_port
 from pipeline.settings import Settings
 
 _FIXED_ENV = {
@@ -110,48 +111,6 @@ def api_healthy(url: str, timeout: float = _HEALTH_TIMEOUT_S) -> bool:
             return response.status == 200
     except (urllib.error.URLError, OSError, ValueError):
         return False
-
-
-def _loopback_reachable() -> bool:
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(1)
-        try:
-            socket.create_connection(listener.getsockname(), timeout=1).close()
-        except OSError as exc:
-            if exc.errno in (errno.ENETUNREACH, errno.EADDRNOTAVAIL):
-                return False
-            raise
-    return True
-
-
-def ensure_loopback() -> None:
-    """Bring up the loopback interface if it is down (e.g. under ``unshare -n``).
-
-    The local Prefect server listens on 127.0.0.1. In a fresh network namespace - the
-    usual way to prove a program makes no network calls - even loopback is down. Loopback
-    reaches no other machine, so bringing it up inside such a namespace keeps the
-    no-network guarantee; it needs CAP_NET_ADMIN, which the namespace's owner has.
-    """
-    if _loopback_reachable():
-        return
-    siocgifflags, siocsifflags, iff_up = 0x8913, 0x8914, 0x1
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-            request = struct.pack("16sh22x", b"lo", 0)
-            flags = struct.unpack("16sh22x", fcntl.ioctl(sock, siocgifflags, request))[1]
-            fcntl.ioctl(sock, siocsifflags, struct.pack("16sh22x", b"lo", flags | iff_up))
-    except OSError as exc:
-        raise KijkwijzerError(
-            "the loopback interface (127.0.0.1) is down and cannot be brought up: "
-            f"{exc.strerror} (run `ip link set lo up` in this network namespace)"
-        ) from exc
-
-
-def _free_port(host: str) -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -236,9 +195,22 @@ def migrated_marker(home: Path) -> Path:
     return home / f".migrated-prefect-{importlib.metadata.version('prefect')}"
 
 
+def local_server_home() -> Path:
+    """The per-user folder of the local server: its database, ``server.json`` and lock.
+
+    One server per host and user, whatever ``--out`` or ``--root`` a command has, found
+    through this folder (``$XDG_DATA_HOME/kijkwijzer/prefect-server``, by default
+    ``~/.local/share/kijkwijzer/prefect-server``). Only the server keeps files here; each
+    command's own Prefect home stays in its data root.
+    """
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "kijkwijzer" / "prefect-server"
+
+
 def _spawn_local_server(home: Path, host: str, idle_exit_s: float) -> tuple[str, subprocess.Popen]:
-    port = _free_port(host)
-    env = dict(os.environ)
+    port = free_port(host)
+    # Automations are not used; their trigger loop is idle CPU for nothing.
+    env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED="false")
     if migrated_marker(home).exists() and (home / "prefect.db").exists():
         # Checking the migrations costs seconds on every start; it is done once per version.
         env["PREFECT_API_DATABASE_MIGRATE_ON_START"] = "false"
@@ -272,18 +244,28 @@ def start_runtime(settings: Settings, home: Path, quiet: bool = True) -> Runtime
         os.environ["PREFECT_API_URL"] = configured
         return Runtime(configured, "configured", home, startup_timeout_s=timeout)
     ensure_loopback()
-    with _locked(home):
-        info = read_server_info(home)
-        if info is not None:
+    # `kijkwijzer server` for this data root first; then the local server, which lives in
+    # the home when one is configured (tests, pinned installs) and per user otherwise.
+    server_home = home if orchestration.prefect_home else private_dir(local_server_home())
+    for where in dict.fromkeys([home, server_home]):
+        with _locked(where):
+            info = read_server_info(where)
+            if info is None or (where != server_home and info["mode"] != "ui"):
+                continue
             runtime = Runtime(info["url"], "server" if info["mode"] == "ui" else "local", home)
             runtime.startup_timeout_s = timeout
             if info["mode"] == "starting" or api_healthy(info["url"]):
                 os.environ["PREFECT_API_URL"] = info["url"]
                 return runtime
+    with _locked(server_home):
+        info = read_server_info(server_home)
+        if info is not None and (info["mode"] == "starting" or api_healthy(info["url"])):
+            os.environ["PREFECT_API_URL"] = info["url"]  # another command started it meanwhile
+            return Runtime(info["url"], "local", home, startup_timeout_s=timeout)
         idle = orchestration.server_idle_shutdown_s
-        url, process = _spawn_local_server(home, orchestration.server_host, idle or 60.0)
+        url, process = _spawn_local_server(server_home, orchestration.server_host, idle or 60.0)
     os.environ["PREFECT_API_URL"] = url
-    return Runtime(url, "started", home, process, timeout, stop_at_exit=idle == 0)
+    return Runtime(url, "started", server_home, process, timeout, stop_at_exit=idle == 0)
 
 
 def serve_ui(settings: Settings, home: Path) -> None:

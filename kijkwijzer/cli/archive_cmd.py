@@ -183,7 +183,7 @@ def status(root: RootOption = None) -> None:
     Read-only: it takes no lock and changes nothing, so it is safe while anything runs.
     Folders that disappear while it looks (a claim being archived, a forget) are skipped.
     """
-    from flows.runtime.server import read_server_info
+    from flows.runtime.server import local_server_home, read_server_info
     from pipeline.ingest.inbox import claims_in_work, scan_inbox
     from pipeline.ingest.quarantine import item_id, quarantined_items
 
@@ -218,7 +218,10 @@ def status(root: RootOption = None) -> None:
     for folder, reason in items:
         typer.echo(f"  {item_id(folder)}: {reason}")
     home = settings.orchestration.prefect_home
-    info = read_server_info(settings.resolve(home) if home else data_root.prefect_home)
+    if home:
+        info = read_server_info(settings.resolve(home))
+    else:  # this root's `kijkwijzer server`, else the user's local server
+        info = read_server_info(data_root.prefect_home) or read_server_info(local_server_home())
     typer.echo(f"prefect server: {info['url'] if info else 'none running (the next command starts one)'}")
 
 

@@ -13,6 +13,12 @@
    instead of being forced to a region or long-window boundary. Long windows
    keep the clustering robust; short ones make the boundaries sharp: on the
    hard real clip, 1.5 s windows alone left 4.9 s of confusion.
+   Where one voice clearly holds a stretch of speech (every clustering window
+   over it has the same label, each by ``held_margin`` over the next speaker,
+   and no doubtful frame within one clustering window), the stretch takes that
+   label without dense short windows: they are most of the encoder's work, and
+   are only needed where a change can be (a few, at the clustering hop, still
+   keep each speaker's short-window centroid).
 5. Scores are smoothed, short segments absorbed, and same-speaker segments
    across short gaps merged.
 6. Each speaker change inside continuous speech moves to the quietest frame
@@ -277,6 +283,47 @@ def _merge(runs: list[tuple[int, int, int]], fill_gap: int) -> list[tuple[int, i
     return merged
 
 
+def held_stretches(
+    regions: list[Span], spans: list[Span], embeddings: np.ndarray, labels: np.ndarray, margin: float | None,
+    guard: int,
+) -> tuple[list[tuple[int, int, int]], list[Span]]:  # fmt: skip
+    """Stretches one voice clearly holds as ``(start, end, window)``, and the spans left to score densely.
+
+    A frame is held when every clustering window over it has the same label and
+    is closer to that label's centroid than to any other by at least ``margin``
+    (cosine), and no frame that is not held lies within ``guard`` frames. A
+    stretch keeps one of its windows rather than the label, because merging
+    clusters relabels windows.
+    """
+    if margin is None or not spans or not regions:
+        return [], regions
+    centroids = centroids_of(embeddings, labels)
+    sims = embeddings @ centroids.T
+    rows = np.arange(len(labels))
+    own = sims[rows, labels]
+    sims[rows, labels] = -np.inf
+    clear = own - sims.max(axis=1) >= margin if len(centroids) > 1 else np.ones(len(labels), dtype=bool)
+    n_frames = regions[-1][1]
+    owner = np.full(n_frames, -1)  # the first clear window over a frame; -2: unclear or disputed
+    for index, (start, end) in enumerate(spans):
+        current = owner[start:end]
+        agrees = (current == -1) | ((current >= 0) & (labels[current.clip(0)] == labels[index]))
+        if not clear[index]:
+            agrees[:] = False
+        current[agrees & (current == -1)] = index
+        current[~agrees] = -2
+    speech = np.zeros(n_frames, dtype=bool)
+    for start, end in regions:
+        speech[start:end] = True
+    doubt = speech & (owner < 0)
+    near_doubt = np.convolve(doubt, np.ones(2 * guard + 1), mode="same") > 0
+    held = speech & ~near_doubt
+    column = np.where(held, labels[owner.clip(0)], -1)
+    stretches = [(start, end, int(owner[start])) for start, end, _ in runs_to_segments(column)]
+    dense = [(start, end) for start, end, _ in runs_to_segments(np.where(speech & ~held, 0, -1))]
+    return stretches, dense
+
+
 def _frame_runs(
     labels: np.ndarray,
     embeddings: np.ndarray,
@@ -284,16 +331,28 @@ def _frame_runs(
     score_spans: list[Span],
     score_embeddings: np.ndarray,
     regions: list[Span],
+    held: list[tuple[int, int, int]],
+    held_windows: tuple[list[Span], np.ndarray],
     energy: np.ndarray,
     config: EmbeddedSettings,
 ) -> tuple[list[tuple[int, int, int]], np.ndarray]:
-    """Speaker runs ``(start, end, label)`` in frames from window labels, and the label centroids."""
+    """Speaker runs ``(start, end, label)`` in frames from window labels, and the label centroids.
+
+    ``held_windows`` are short windows over the held stretches at the clustering hop: they
+    score no frame, but keep every speaker's short-window centroid (below) from its own voice.
+    """
     centroids = centroids_of(embeddings, labels)
     # Short windows are less similar to any long-window centroid, and unevenly
     # so per speaker; score them against centroids of their own scale.
-    score_labels = nearest_labels(score_spans, spans, labels)
-    score_centroids = centroids_of(score_embeddings, score_labels, len(centroids), fallback=centroids)
+    all_spans = score_spans + held_windows[0]
+    all_embeddings = np.concatenate([score_embeddings, held_windows[1]])
+    score_labels = nearest_labels(all_spans, spans, labels)
+    score_centroids = centroids_of(all_embeddings, score_labels, len(centroids), fallback=centroids)
     scores, covered = frame_scores(score_spans, score_embeddings @ score_centroids.T, len(energy))
+    for start, end, window in held:
+        scores[start:end] = 0.0
+        scores[start:end, labels[window]] = 1.0
+        covered[start:end] = True
     scores = _smooth(scores, round(config.smoothing_s / FRAME_S), regions)
     runs = tidy_segments(
         runs_to_segments(label_frames(scores, covered, regions)),
@@ -382,14 +441,21 @@ def diarize_embedded(
         max_neighbors=config.affinity_max_neighbors,
         random_state=config.random_state,
     )
+    held, dense = held_stretches(
+        regions, spans, embeddings, labels, config.held_margin, guard=round(config.window_s / FRAME_S)
+    )
     score_spans, score_embeddings = window_embeddings(
-        mel, regions, settings, config.score_window_s, config.score_hop_s
+        mel, dense, settings, config.score_window_s, config.score_hop_s
+    )
+    held_windows = window_embeddings(
+        mel, [(start, end) for start, end, _ in held], settings, config.score_window_s, config.hop_s
     )
     energy = frame_energy(mel)
     while True:
         runs, centroids = _frame_runs(
-            labels, embeddings, spans, score_spans, score_embeddings, regions, energy, config
-        )
+            labels, embeddings, spans, score_spans, score_embeddings, regions, held, held_windows, energy,
+            config,
+        )  # fmt: skip
         merge = weakest_merge(cluster_evidence(runs, centroids, FRAME_S), settings.diarization.evidence)
         if merge is None:
             break

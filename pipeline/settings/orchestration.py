@@ -64,8 +64,9 @@ class OrchestrationSettings(Section):
 
     # A running Prefect API (e.g. http://10.0.0.5:4200/api); PREFECT_API_URL also works.
     api_url: str | None = None
-    # Prefect's database and settings; null means <root>/.prefect (for `process`:
-    # <out>/../.kijkwijzer/prefect), so nothing is written into the home directory.
+    # Each command's Prefect settings; null means <root>/.prefect (for `process`:
+    # <out>/../.kijkwijzer/prefect). The local server (its database, lock and server.json)
+    # is one per user in $XDG_DATA_HOME/kijkwijzer/prefect-server, or here when this is set.
     prefect_home: Path | None = None
     server_host: str = "127.0.0.1"
     server_port: int = Field(4200, ge=1, le=65535)  # `kijkwijzer server`
