@@ -12,7 +12,6 @@ Each set is also scored on ASR-like variants of its text (:mod:`pipeline.analysi
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 from collections.abc import Callable, Iterable
@@ -22,6 +21,7 @@ from typing import Any
 
 from pipeline.analysis.asr_noise import asr_like, without_question_marks
 from pipeline.analysis.labelled import THEME_OF_TURN_LABEL, TURN_LABELS, LabelledConversation, load_labelled
+from pipeline.fsutil import file_sha256
 from pipeline.settings import Settings
 from pipeline.types import Analysis, Conversation, Event
 
@@ -45,16 +45,12 @@ class Split:
     tune_dev: tuple[Path, ...]  # the project's own (sentence-labelled) dev set, tune only
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def load_split(split_file: Path, conversations_dir: Path, dev_dir: Path) -> Split:
     """The split, after checking that every test file still has its frozen hash."""
     data = json.loads(split_file.read_text(encoding="utf-8"))
     test = tuple(conversations_dir / name for name in data["test"])
     for path, digest in zip(test, data["test"].values(), strict=True):
-        if not path.is_file() or _sha256(path) != digest:
+        if not path.is_file() or file_sha256(path) != digest:
             raise SplitError(f"{path}: test file missing or changed since the split was frozen")
     overlap = set(data["test"]) & set(data["tune"])
     if overlap:
