@@ -153,6 +153,7 @@ def _yes_no_clause(tokens: list[Token], view: SentenceView, context: AnalysisCon
         return None  # "Weet je, …" / "Kijk, …": a discourse marker, handled by later clauses
     if not _is_subject_start(subject, context, allow_name=view.qmark):
         # a subject after an adverb ("Heb jij ook…" is covered; "Heeft toen iemand…") only with "?"
+        # (a parser-linked subject there changed no tune score: analysis.nlp.parse stays off)
         if view.qmark and any(_is_subject_start(tok, context) for tok in words[:3]):
             return cue
         return None  # imperative ("Neem de brieven mee") or topic drop ("Gaat wel")
