@@ -47,7 +47,7 @@ from pipeline.analysis.evaluation import (  # noqa: E402
     variant,
 )
 from pipeline.analysis.labelled import THEME_OF_TURN_LABEL, LabelledConversation  # noqa: E402
-from pipeline.analysis.learned.linear import AnalysisModel, read_decision  # noqa: E402
+from pipeline.analysis.learned.linear import FEATURE_VERSION, AnalysisModel, read_decision  # noqa: E402
 from pipeline.analysis.learned.units import THEMES, build_units  # noqa: E402
 from pipeline.analysis.runner import analyse_in_context, rule_findings  # noqa: E402
 from pipeline.settings import load_settings  # noqa: E402
@@ -60,7 +60,7 @@ SETTINGS = {
     "thresholds": [round(t, 2) for t in np.arange(0.2, 0.81, 0.05)],
     "folds": 5,
     "min_weight": 1e-3,
-    "feature_version": 1,
+    "feature_version": FEATURE_VERSION,
 }
 LABEL_OF_THEME = {theme: label for label, theme in THEME_OF_TURN_LABEL.items()}
 WORD = re.compile(r"\w+")
