@@ -157,7 +157,7 @@ def read_model(path: Path) -> AnalysisModel:
             f"{path}: analysis model missing or unreadable ({exc}); "
             "restore it from git or rebuild it with `make analysis-model`"
         ) from exc
-    version = raw.get("settings", {}).get("feature_version")
+    version = raw.get("identity", {}).get("settings", {}).get("feature_version")
     if version != FEATURE_VERSION:
         raise ModelMissingError(
             f"{path}: analysis model built on features v{version}, the code computes "
