@@ -14,8 +14,10 @@ import pytest
 
 from pipeline.analysis.context import AnalysisContext, SentenceView, build_views
 from pipeline.analysis.evaluation import rules_only
-from pipeline.analysis.learned.features import syntax_features, text_features
+from pipeline.analysis.learned.features import syntax_features
 from pipeline.analysis.learned.linear import FEATURE_VERSION, ModelMissingError, read_model
+from pipeline.analysis.learned.units import build_units
+from pipeline.analysis.runner import rule_findings
 from pipeline.settings import load_settings
 from pipeline.types import Conversation, Sentence, Turn
 
@@ -52,9 +54,32 @@ def test_word_order_shows_in_the_pos_ngrams_without_a_question_mark(context: Ana
     assert statement.keys() != yes_no.keys()
 
 
-def test_text_features_carry_the_syntax_features(context: AnalysisContext) -> None:
-    view = view_of(context, "Kun je dat nog eens uitleggen")
-    assert syntax_features(view).items() <= text_features(view).items()
+def test_only_the_sentence_units_carry_the_syntax_features(context: AnalysisContext) -> None:
+    """Question, focus and self-answered read word order; the turn-level themes do not."""
+    texts = ["Heb je de brief van de gemeente gekregen", "Nee, die is nog niet binnen."]
+    sentences = [
+        Sentence(index=i, turn_index=i, start=2.0 * i, end=2.0 * i + 2, text=t, speaker=s, role=r)
+        for i, (t, s, r) in enumerate(zip(texts, ["a", "b"], ["klantmanager", "client"], strict=True))
+    ]
+    turns = [
+        Turn(
+            index=i,
+            speaker=x.speaker,
+            role=x.role,
+            label=x.speaker,
+            start=x.start,
+            end=x.end,
+            text=x.text,
+            sentences=[x],
+        )
+        for i, x in enumerate(sentences)
+    ]
+    conversation, views, grouped, found = rule_findings(
+        Conversation(duration_s=4.0, speakers=[], turns=turns), context
+    )
+    units = build_units(conversation, views, grouped, found, context)
+    assert syntax_features(views[0]).items() <= units.sentences[0].items()
+    assert not any(name.startswith(("p:", "p3:", "plast:")) for turn in units.turns for name in turn)
 
 
 def test_a_model_built_on_other_features_is_refused(tmp_path: Path) -> None:

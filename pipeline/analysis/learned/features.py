@@ -12,7 +12,9 @@ Kinds of feature:
   trigram, where a finite verb is ``VERB.Fin``/``AUX.Fin`` and an interrogative pronoun
   ``PRON.Int``, plus ``plast:`` the last word's tag: verb-first (``<s>_AUX.Fin``), wh + verb
   (``PRON.Int_VERB.Fin``) and verb-final subclauses tell questions without "?" and survive
-  the word errors of ASR that break lemmas (none without a tagger);
+  the word errors of ASR that break lemmas (none without a tagger). Only the sentence
+  units carry them, and only the question and focus models read them (``syntax_decisions``
+  in models/analysis/train.py): pooled into the themes' turn units they only added noise;
 - ``c:`` character 4-grams of each word, which survive the misspellings of ASR;
 - ``rule:`` what the rule detectors decided (question kind, form, focus, themes, evidence);
 - context: the client's previous turn (``prev:`` lemmas, and how many content words this
@@ -46,6 +48,18 @@ def _tag(token: Token) -> str:
     return tag
 
 
+SYNTAX_KINDS = ("p:", "p3:", "plast:")
+
+
+def without_syntax(features: Features) -> Features:
+    """The features without the part-of-speech n-grams (for the decisions trained without them)."""
+    return {
+        name: value
+        for name, value in features.items()
+        if not name.removeprefix("next:").startswith(SYNTAX_KINDS)
+    }
+
+
 def syntax_features(view: SentenceView, prefix: str = "") -> Features:
     """Part-of-speech n-grams of the clause core (empty without a tagger)."""
     tags = [_tag(tok) for tok in view.core_tokens if tok.lower not in PUNCT_TOKENS]
@@ -60,10 +74,10 @@ def syntax_features(view: SentenceView, prefix: str = "") -> Features:
 
 
 def text_features(view: SentenceView, prefix: str = "") -> Features:
-    """Lemmas, lemma and POS n-grams from the clause core on, and character 4-grams of one sentence."""
+    """Lemmas, lemma bigrams from the clause core on, and character 4-grams of one sentence."""
     lemmas = _words(view)
     core = [tok.lemma for tok in view.core_tokens if tok.lower not in PUNCT_TOKENS]
-    out: Features = syntax_features(view, prefix)
+    out: Features = {}
     for lemma in lemmas:
         out[f"{prefix}w:{lemma}"] = 1.0
     for first, second in zip(["<s>", *core], core, strict=False):

@@ -23,7 +23,7 @@ from scipy.sparse import csr_matrix
 Features = dict[str, float]
 # Version of the feature set (learned/features.py, units.py); a model trained on another one
 # would silently miss or misread features, so reading it fails with the fix instead.
-# 2: part-of-speech n-grams (``p:``, ``p3:``, ``plast:``).
+# 2: part-of-speech n-grams (``p:``, ``p3:``, ``plast:``) in the sentence units.
 FEATURE_VERSION = 2
 
 
