@@ -58,9 +58,9 @@ def invites_telling(view: SentenceView, context: AnalysisContext) -> bool:
     if core[1].lower not in context.words("words.second_person"):
         return False
     telling = context.words("form.telling_lemmas")
+    # the infinitive: its form is its lemma (the tagger often reads it as the plural present)
     return any(
-        tok.lemma in telling and not context.nlp.is_finite(tok) and (not tok.pos or is_verb(tok))
-        for tok in core[2:]
+        tok.lemma in telling and tok.lower == tok.lemma and (not tok.pos or is_verb(tok)) for tok in core[2:]
     )
 
 
