@@ -37,7 +37,7 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     "feit": (0.85, 0.77, 0.54),
     "self": (0.47, 0.48, 0.17),
     "stack": (0.90, 0.78, 0.22),
-    "summ": (0.62, 0.66, 0.66),
+    "summ": (0.66, 0.67, 0.67),
     "agenda": (0.67, 0.67, 0.67),
     "goal": (0.45, 0.45, 0.45),
     "meta": (0.57, 0.58, 0.60),
@@ -46,7 +46,7 @@ FLOORS: dict[str, tuple[float, float, float]] = {
     "emotion": (0.69, 0.71, 0.70),
     "resistance": (0.46, 0.48, 0.54),
 }
-FORM_FLOORS = (0.92, 0.78, 0.66)
+FORM_FLOORS = (0.92, 0.82, 0.66)
 
 
 @pytest.fixture(scope="module")
