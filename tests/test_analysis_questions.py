@@ -143,3 +143,46 @@ def test_declarative_check_needs_the_listener_or_a_short_form(context: AnalysisC
 def test_interpreter_question_in_another_language_trusts_the_question_mark(context: AnalysisContext) -> None:
     assert classify(context, "Bu konuda ne düşünüyorsunuz?", role="other")[0]
     assert not classify(context, "Bu konuda çok düşünüyorum.", role="other")[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("Tot slot: hoe vond je de training", "open"),  # no "?": wh-clause after a colon
+        ("Nog één vraag: wanneer begint de cursus?", "open"),  # "vraag" is a noun, not a verb of saying
+        ("En de loonstroken van vorige maand, heb je die al ingeleverd", "closed"),  # verbless front
+        ("Als het lastig wordt, wat doe je dan", "open"),
+    ],
+)
+def test_unmarked_questions_in_the_last_clause(context: AnalysisContext, text: str, form: str) -> None:
+    is_question, found_form, _ = classify(context, text)
+    assert is_question, text
+    assert found_form == form, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Als je niet kunt komen, bel je ons van tevoren.",  # main clause after a fronted subclause
+        "Zes weken, staat hier.",  # topic drop after a fronted phrase
+        "Wat me opviel, is dat je steeds naar de deur keek.",  # free relative in front
+        "Nog één vraag over de huur.",
+    ],
+)
+def test_unmarked_last_clause_look_alikes(context: AnalysisContext, text: str) -> None:
+    assert not classify(context, text)[0], text
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        # the infinitive of telling may come any number of words after the modal
+        ("Kun je mij nog eens rustig en in je eigen woorden uitleggen hoe dat toen ging?", "open"),
+        ("Wil je ons over die eerste weken op de afdeling vertellen?", "open"),
+        ("Kunt u dat even voor mevrouw vertalen?", "closed"),  # a request to the interpreter
+        ("Wat maakt dat je twijfelt of je het volhoudt?", "open"),  # "of" opens a clause here
+        ("Wil je liever thee of koffie?", "closed"),
+    ],
+)
+def test_form_constructions(context: AnalysisContext, text: str, form: str) -> None:
+    assert classify(context, text)[1] == form, text

@@ -39,7 +39,7 @@ def question_focus(view: SentenceView, cue: QuestionCue, context: AnalysisContex
         return None
     if context.match("focus.feeling", view):
         return "feeling"
-    content = content_lemmas(view, context) - context.words("focus.telling_lemmas")
+    content = content_lemmas(view, context) - context.words("form.telling_lemmas")
     if cue.wh in context.words("focus.factual_question_words"):
         return "fact"  # "Waar dan?" asks for a place even without other content
     if not content and (cue.kind in ("tag", "declarative", "invitation") or len(view.words) <= 2):

@@ -11,6 +11,14 @@ Rejected even with "?": embedded and indirect questions ("Ik vroeg me af hoe het
 agenda lists ("Vandaag wil ik bespreken wat…"), exclamations ("Wat fijn dat je er bent"),
 free relatives ("Wat ik bedoel is…"), correlatives ("Hoe eerder je begint, hoe…"),
 conditionals ("Heb je vragen, dan kun je bellen"), topic drop ("Weet ik niet").
+
+The tagger's part of speech and morphology (``pipeline.nlp``) decide where words are
+ambiguous: the finite verb (``VerbForm=Fin``) of the verb-first and wh-clauses, "vraag" as a
+noun ("Nog één vraag: hoe…") rather than a verb of saying, and a fronted subordinate clause
+(a ``SCONJ`` first: "Als je niet kunt komen, meld je je af") after which a main clause starts
+with its verb without being a question. Without "?", a question after a colon or comma
+("Tot slot: hoe vond je het gesprek", "En de formulieren, heb je die opgestuurd") is found by
+the same clause rules applied to the last clause.
 """
 
 from __future__ import annotations
@@ -20,7 +28,11 @@ from itertools import pairwise
 from typing import Literal
 
 from pipeline.analysis.context import PUNCT_TOKENS, AnalysisContext, SentenceView, has_finite_verb
-from pipeline.nlp import Token
+from pipeline.nlp import Token, is_verb
+
+# What the word after a clause-initial verb is when it starts the subject (tagger's UPOS);
+# an adverb there ("…, staat hier") is topic drop, not a question.
+SUBJECT_POS = frozenset({"PRON", "DET", "PROPN", "NOUN"})
 
 QuestionKind = Literal["wh", "yes_no", "invitation", "tag", "declarative"]
 
@@ -141,6 +153,7 @@ def _yes_no_clause(tokens: list[Token], view: SentenceView, context: AnalysisCon
         return None  # "Weet je, …" / "Kijk, …": a discourse marker, handled by later clauses
     if not _is_subject_start(subject, context, allow_name=view.qmark):
         # a subject after an adverb ("Heb jij ook…" is covered; "Heeft toen iemand…") only with "?"
+        # (a parser-linked subject there changed no tune score: analysis.nlp.parse stays off)
         if view.qmark and any(_is_subject_start(tok, context) for tok in words[:3]):
             return cue
         return None  # imperative ("Neem de brieven mee") or topic drop ("Gaat wel")
@@ -187,6 +200,13 @@ def _interrogative_clause(
     return None
 
 
+def _is_reporting_verb(token: Token, context: AnalysisContext) -> bool:
+    """A verb of saying; with a tagger only as a verb ("Nog één vraag:" has the noun)."""
+    if token.lemma not in context.words("questions.reporting_lemmas"):
+        return False
+    return not token.pos or is_verb(token)
+
+
 def _last_clause(tokens: list[Token], context: AnalysisContext) -> list[Token]:
     """The clause after the last comma, colon or semicolon: "Even over de brief, heb je die?".
 
@@ -197,8 +217,7 @@ def _last_clause(tokens: list[Token], context: AnalysisContext) -> list[Token]:
     cuts = [i for i, tok in enumerate(tokens) if tok.lower in PUNCT_TOKENS]
     if not cuts:
         return []
-    reporting = context.words("questions.reporting_lemmas")
-    if any(tok.lemma in reporting for tok in tokens[: cuts[-1]]):
+    if any(_is_reporting_verb(tok, context) for tok in tokens[: cuts[-1]]):
         return []
     markers = context.words("words.discourse_markers")
     j = cuts[-1] + 1
@@ -209,11 +228,43 @@ def _last_clause(tokens: list[Token], context: AnalysisContext) -> list[Token]:
 
 def _reported(tokens: list[Token], context: AnalysisContext) -> bool:
     """A verb of saying before a colon: what follows is a quote."""
-    reporting = context.words("questions.reporting_lemmas")
     for i, tok in enumerate(tokens):
-        if tok.lower == ":" and any(t.lemma in reporting for t in tokens[:i]):
+        if tok.lower == ":" and any(_is_reporting_verb(t, context) for t in tokens[:i]):
             return True
     return False
+
+
+def _unmarked_last_clause(
+    tokens: list[Token], view: SentenceView, context: AnalysisContext
+) -> QuestionCue | None:
+    """A question in the last clause of a sentence without "?": "Tot slot: hoe vond je het".
+
+    A wh-clause (question word + finite verb) there asks. A verb-first clause asks only after
+    a fronted phrase without a verb ("En de formulieren, heb je die opgestuurd") or after a
+    colon: in "Als je niet kunt komen, meld je je af" the main clause starts with its verb
+    because the subclause comes first (its conjunction is tagged ``SCONJ``; without a tagger
+    the list of subordinators decides).
+    """
+    clause = _last_clause(tokens, context)
+    if not clause:
+        return None
+    before = tokens[: len(tokens) - len(clause)]
+    wh_words = context.words("words.question_words") | context.words("words.pronominal_question_words")
+    first = clause[0]
+    if first.lower in wh_words or first.lower in context.words("words.wh_prepositions"):
+        cue = _interrogative_clause(clause, view, context)
+        return cue if cue is not None and cue.kind == "wh" else None
+    if not context.nlp.is_finite(first):
+        return None
+    subordinators = context.words("questions.subordinators")
+    if any(tok.pos == "SCONJ" or tok.lower in subordinators or tok.lower in wh_words for tok in before):
+        return None  # "Als je …, meld je je af", "Wat me opvalt, is dat …"
+    cut = next(tok.lower for tok in reversed(before) if tok.lower in PUNCT_TOKENS)
+    if cut != ":" and any(context.nlp.is_finite(tok) for tok in before):
+        return None  # a clause with its own verb before the comma: a statement goes on
+    if len(clause) < 2 or (clause[1].pos and clause[1].pos not in SUBJECT_POS):
+        return None  # topic drop after a fronted phrase: "Negen jaar, staat hier."
+    return _interrogative_clause(clause, view, context)
 
 
 def _tag(view: SentenceView, context: AnalysisContext) -> QuestionCue | None:
@@ -291,11 +342,13 @@ def detect_question(view: SentenceView, context: AnalysisContext) -> QuestionCue
             return cue
         if context.match("questions.invitation_imperatives", view):
             return QuestionCue("invitation")
-        clause = _last_clause(tokens, context) if view.qmark else []
-        if clause:
-            cue = _interrogative_clause(clause, view, context)
-            if cue is not None:
-                return cue
+        if view.qmark:
+            clause = _last_clause(tokens, context)
+            cue = _interrogative_clause(clause, view, context) if clause else None
+        else:
+            cue = _unmarked_last_clause(tokens, view, context)
+        if cue is not None:
+            return cue
     if _reported(view.tokens, context):
         return None  # "Toen vroeg die man: heeft u geen smartphone?"
     cue = _tag(view, context)

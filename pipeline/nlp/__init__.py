@@ -64,6 +64,14 @@ class Token:
     confidence: float | None = None  # the tagger's probability of its POS+morphology label
 
 
+VERB_POS = frozenset({"VERB", "AUX"})
+
+
+def is_verb(token: Token) -> bool:
+    """The tagger labelled the token a verb (main or auxiliary); False without a tagger."""
+    return token.pos in VERB_POS
+
+
 @dataclass(frozen=True)
 class ModelChoice:
     """What ``analysis.nlp.model`` resolves to: a package name, a folder, or blank."""

@@ -8,6 +8,13 @@ weighed most ("opener: dus je", "rule: summary").
 Kinds of feature:
 - ``w:`` lemmas and ``b:`` lemma bigrams (with ``<s>`` at the sentence start), so word order
   at the start of a clause, which carries Dutch questions, is visible;
+- ``p:`` part-of-speech bigrams from the clause core on (with ``<s>``) and ``p3:`` the first
+  trigram, where a finite verb is ``VERB.Fin``/``AUX.Fin`` and an interrogative pronoun
+  ``PRON.Int``, plus ``plast:`` the last word's tag: verb-first (``<s>_AUX.Fin``), wh + verb
+  (``PRON.Int_VERB.Fin``) and verb-final subclauses tell questions without "?" and survive
+  the word errors of ASR that break lemmas (none without a tagger). Only the sentence
+  units carry them, and only the question and focus models read them (``syntax_decisions``
+  in models/analysis/train.py): pooled into the themes' turn units they only added noise;
 - ``c:`` character 4-grams of each word, which survive the misspellings of ASR;
 - ``rule:`` what the rule detectors decided (question kind, form, focus, themes, evidence);
 - context: the client's previous turn (``prev:`` lemmas, and how many content words this
@@ -22,12 +29,48 @@ from collections.abc import Iterable
 
 from pipeline.analysis.context import PUNCT_TOKENS, AnalysisContext, SentenceView, content_lemmas
 from pipeline.analysis.learned.linear import Features
+from pipeline.nlp import Token
 
 CHAR_N = 4
 
 
 def _words(view: SentenceView) -> list[str]:
     return [tok.lemma for tok in view.tokens if tok.lower not in PUNCT_TOKENS]
+
+
+def _tag(token: Token) -> str:
+    """UPOS, marked for finiteness and interrogative pronouns."""
+    tag = token.pos
+    if token.finite:
+        tag += ".Fin"
+    if token.pron_type == "Int":
+        tag += ".Int"
+    return tag
+
+
+SYNTAX_KINDS = ("p:", "p3:", "plast:")
+
+
+def without_syntax(features: Features) -> Features:
+    """The features without the part-of-speech n-grams (for the decisions trained without them)."""
+    return {
+        name: value
+        for name, value in features.items()
+        if not name.removeprefix("next:").startswith(SYNTAX_KINDS)
+    }
+
+
+def syntax_features(view: SentenceView, prefix: str = "") -> Features:
+    """Part-of-speech n-grams of the clause core (empty without a tagger)."""
+    tags = [_tag(tok) for tok in view.core_tokens if tok.lower not in PUNCT_TOKENS]
+    if not tags or not all(tags):
+        return {}
+    out: Features = {f"{prefix}plast:{tags[-1]}": 1.0}
+    padded = ["<s>", *tags]
+    for first, second in zip(padded, tags, strict=False):
+        out[f"{prefix}p:{first}_{second}"] = 1.0
+    out[f"{prefix}p3:{'_'.join(padded[:3])}"] = 1.0
+    return out
 
 
 def text_features(view: SentenceView, prefix: str = "") -> Features:

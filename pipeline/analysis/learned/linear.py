@@ -21,6 +21,10 @@ from scipy.sparse import csr_matrix
 
 # A unit's features: name -> value (1.0 for presence).
 Features = dict[str, float]
+# Version of the feature set (learned/features.py, units.py); a model trained on another one
+# would silently miss or misread features, so reading it fails with the fix instead.
+# 2: part-of-speech n-grams (``p:``, ``p3:``, ``plast:``) in the sentence units.
+FEATURE_VERSION = 2
 
 
 class ModelMissingError(RuntimeError):
@@ -153,6 +157,12 @@ def read_model(path: Path) -> AnalysisModel:
             f"{path}: analysis model missing or unreadable ({exc}); "
             "restore it from git or rebuild it with `make analysis-model`"
         ) from exc
+    version = raw.get("identity", {}).get("settings", {}).get("feature_version")
+    if version != FEATURE_VERSION:
+        raise ModelMissingError(
+            f"{path}: analysis model built on features v{version}, the code computes "
+            f"v{FEATURE_VERSION}; rebuild it with `make analysis-model`"
+        )
     decisions = {name: read_decision(name, item) for name, item in raw["decisions"].items()}
     return AnalysisModel.build(decisions, dict(raw["identity"]))
 

@@ -1,9 +1,10 @@
 """The units the learned decisions judge, with their features, built from the rules' findings.
 
-- every sentence (question or not, focus, self-answered): its words, its place, the next
-  sentence of the turn, the client's previous turn, and what the rules said about it;
+- every sentence (question or not, focus, self-answered): its words and part-of-speech
+  n-grams, its place, the next sentence of the turn, the client's previous turn, and what
+  the rules said about it;
 - every turn (the themes, which the annotation guide labels per turn): its sentences'
-  features pooled, plus the same context.
+  features pooled (without the part-of-speech n-grams), plus the same context.
 
 Training (``models/analysis/train.py``) builds exactly these from the labelled
 conversations, so the model sees at run time what it was trained on.
@@ -15,7 +16,14 @@ from dataclasses import dataclass
 
 from pipeline.analysis.context import AnalysisContext, SentenceView
 from pipeline.analysis.findings import Findings
-from pipeline.analysis.learned.features import Features, merge, pooled, sentence_context, text_features
+from pipeline.analysis.learned.features import (
+    Features,
+    merge,
+    pooled,
+    sentence_context,
+    syntax_features,
+    text_features,
+)
 from pipeline.analysis.questions import QuestionCue
 from pipeline.analysis.self_answered import answer_evidence
 from pipeline.types import Conversation
@@ -131,15 +139,20 @@ def build_units(
         for i, view in enumerate(group):
             after = group[i + 1].sentence.start if i + 1 < len(group) else next_start
             pause = None if after is None else max(0.0, after - view.sentence.end)
+            following = group[i + 1] if i + 1 < len(group) else None
             features = merge(
                 text_features(view),
                 sentence_context(view, group, previous, pause, context),
                 rule_features(view.position, found),
                 before,
-                answer_features(view, group[i + 1], found, context) if i + 1 < len(group) else {},
+                answer_features(view, following, found, context) if following is not None else {},
             )
-            sentences[view.position] = features
             parts.append(features)
+            sentences[view.position] = merge(
+                features,
+                syntax_features(view),
+                syntax_features(following, "next:") if following is not None else {},
+            )
         turn_features = pooled(parts)
         turn_features[f"turn:sentences:{min(len(group), 5)}"] = 1.0
         turn_features[f"turn:questions:{min(sum(v.position in found.questions for v in group), 3)}"] = 1.0
