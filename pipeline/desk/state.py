@@ -15,11 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import TypeAdapter
 
 from pipeline.align.conversation import split_sentences
-from pipeline.errors import ConfigError, KijkwijzerError
+from pipeline.errors import KijkwijzerError
 from pipeline.fragments import clock, load_themes
 from pipeline.ingest.layout import DataRoot, RecordingPaths
 from pipeline.ingest.records import try_load_meta
@@ -29,6 +28,7 @@ from pipeline.review.hold import held_dir
 from pipeline.review.records import Correction, is_published, load_records, published
 from pipeline.review.turn_edits import apply_turn_edits, turn_target
 from pipeline.settings import Settings
+from pipeline.settings.yaml_files import read_mapping
 from pipeline.types import Analysis, Conversation, Fragment, Turn
 
 _FRAGMENTS = TypeAdapter(list[Fragment])
@@ -41,13 +41,7 @@ class NotReviewable(KijkwijzerError):
 
 @lru_cache(maxsize=4)
 def _load_texts(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read the review page texts: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: the review page texts must be a mapping")
-    return data
+    return read_mapping(path, "review page texts file", "check report.review_texts_file")
 
 
 def review_texts(settings: Settings) -> dict[str, Any]:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.errors import ConfigError
 from pipeline.settings import Settings
+from pipeline.settings.yaml_files import read_mapping
 
 
 class Theme(BaseModel):
@@ -41,10 +41,7 @@ class ThemeCatalog(BaseModel):
 
 @lru_cache(maxsize=8)
 def _load(path: Path) -> ThemeCatalog:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read the themes file: {exc}") from exc
+    data = read_mapping(path, "themes file", "check fragments.themes_file")
     try:
         return ThemeCatalog.model_validate(data)
     except ValidationError as exc:

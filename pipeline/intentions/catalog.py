@@ -11,11 +11,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from pipeline.errors import ConfigError, KijkwijzerError
 from pipeline.settings import Settings
+from pipeline.settings.yaml_files import read_mapping
 
 METRIC_KEYS = (
     "open_question_share",
@@ -66,11 +66,9 @@ class MetricCatalog(BaseModel):
 
 @lru_cache(maxsize=8)
 def _load(path: Path) -> MetricCatalog:
+    data = read_mapping(path, "metrics file", "check report.intentions.metrics_file")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
         catalog = MetricCatalog.model_validate(data)
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read the metrics file: {exc}") from exc
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(part) for part in first["loc"])

@@ -12,10 +12,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pipeline.errors import ConfigError
 from pipeline.nlp.patterns import PatternSet
+from pipeline.settings.yaml_files import read_mapping
 
 
 class Lexicon:
@@ -66,15 +65,7 @@ class Lexicon:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: lexicon file not found (check analysis.lexicons in the config)") from exc
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: lexicon file is unreadable: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: lexicon file must be a mapping")
-    return data
+    return read_mapping(path, "lexicon file", "check analysis.lexicons in the config")
 
 
 @cache

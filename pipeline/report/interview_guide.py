@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from markupsafe import Markup
 
 from pipeline.errors import ConfigError
@@ -26,6 +25,7 @@ from pipeline.fsutil import atomic_write_text
 from pipeline.report.sheet import _render, load_texts
 from pipeline.report.since import format_date
 from pipeline.settings import Settings
+from pipeline.settings.yaml_files import read_mapping
 from pipeline.types import Analysis, Event, Fragment
 
 GUIDE_FILE = "interview_guide.html"
@@ -46,11 +46,8 @@ class GuideItem:
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read the interview guide texts: {exc}") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("moments"), dict):
+    data = read_mapping(path, "interview guide texts file", "check report.interview.texts_file")
+    if not isinstance(data.get("moments"), dict):
         raise ConfigError(f"{path}: the interview guide texts need a 'moments' mapping")
     missing = [kind for kind in (*PRIORITY, "other") if kind not in data["moments"]]
     if missing:

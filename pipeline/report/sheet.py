@@ -19,7 +19,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
-import yaml
 from markupsafe import Markup
 
 from pipeline.errors import ConfigError
@@ -37,6 +36,7 @@ from pipeline.report.since import SinceRow, format_date, since_rows
 from pipeline.review.fragment_edits import ADDED_THEME, FragmentNotes, Review
 from pipeline.settings import Settings
 from pipeline.settings.report import ReportSettings
+from pipeline.settings.yaml_files import read_mapping
 from pipeline.types import Analysis, Conversation, Fragment
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -59,13 +59,7 @@ class FragmentView:
 
 @lru_cache(maxsize=8)
 def _load_texts(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read the sheet texts: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: the sheet texts must be a mapping")
-    return data
+    return read_mapping(path, "sheet texts file", "check report.texts_file")
 
 
 def load_texts(settings: Settings) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from pipeline.settings.orchestration import OrchestrationSettings
 from pipeline.settings.privacy import PrivacySettings
 from pipeline.settings.report import ReportSettings
 from pipeline.settings.roles import RolesSettings
+from pipeline.settings.yaml_files import read_mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.yaml"
@@ -55,22 +56,7 @@ class Settings(Section):
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: config file not found (check the --config path)") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: config file is unreadable: {exc}") from exc
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" at line {where.line + 1}" if where is not None else ""
-        raise ConfigError(f"{path}: not valid YAML{line} (fix the syntax)") from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: config must be a mapping of sections, got {type(data).__name__}")
-    return data
+    return read_mapping(path, "config file", "check the --config path", empty_ok=True)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
