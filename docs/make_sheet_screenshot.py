@@ -30,6 +30,7 @@ from pipeline.analysis import analyse  # noqa: E402
 from pipeline.fragments import select_fragments  # noqa: E402
 from pipeline.intentions import intention_metrics, load_history, record_metrics, set_intentions  # noqa: E402
 from pipeline.report import write_sheet  # noqa: E402
+from pipeline.report.pdf import CHROMIUM_FLAGS  # noqa: E402
 from pipeline.settings import load_settings  # noqa: E402
 from pipeline.types import Conversation  # noqa: E402
 
@@ -37,14 +38,6 @@ TARGET = REPO / "docs" / "sheet-screenshot.png"
 PHONE = REPO / "docs" / "sheet-phone-390.png"
 PRINT = REPO / "docs" / "sheet-print-a4.png"
 A4_PX = (794, 1123)  # 210 x 297 mm at 96 dpi
-FLAGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 KM = "A. de Vries"
 
 
@@ -71,7 +64,9 @@ def main() -> None:
         write_sheet(conversation, analysis, fragments, out, settings, "opname.mp4", history, recorded_on=day)
         shutil.copyfile(TTS_MEDIA, out / "opname.mp4")
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=list(CHROMIUM_FLAGS)
+            )
             page = browser.new_page(viewport={"width": 1280, "height": 1320})
             page.goto((out / "sheet.html").as_uri())
             page.wait_for_timeout(1500)  # let the video show its first frame

@@ -95,6 +95,13 @@ class Speaker(_Model):
     label: str  # klantmanager, client, other, other2, ...
     talk_time_s: float = 0.0
 
+    def turn(self, index: int, text: str, words: list[TimedWord], start: float, end: float) -> Turn:
+        """A turn of this speaker: its role and label come from here, so they never disagree."""
+        return Turn(
+            index=index, speaker=self.id, role=self.role, label=self.label, start=start, end=end,
+            text=text, words=words,
+        )  # fmt: skip
+
 
 class RoleAssignment(_Model):
     """Which speaker cluster is the klantmanager, the client, or someone else, and why."""

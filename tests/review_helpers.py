@@ -78,6 +78,7 @@ def processed_sample() -> Path:
     inbox = private_dir(root / "inbox")
     shutil.copyfile(TTS_MEDIA, inbox / "gesprek.mp4")
     shutil.copyfile(CONSENT, inbox / "gesprek.mp4.consent.yaml")
+    time.sleep(1.2)  # fast.yaml: a file is complete after 1 s without writes
     result = cli("watch", "--once", "--root", str(root))
     assert result.returncode == 0, result.stderr[-2000:]
     assert "processed: 1" in result.stdout, result.stdout

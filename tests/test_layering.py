@@ -21,7 +21,18 @@ ORDER = (
     "ingest", "review", "audio", "transcribe", "diarize", "roles", "align", "analysis", "fragments",
     "intentions", "privacy", "report", "deliver", "retention", "desk",
 )  # fmt: skip
-BASE = {"__init__", "settings", "types", "errors", "fsutil", "formats", "nlp", "stages", "prepare", "loopback"}
+BASE = {
+    "__init__",
+    "settings",
+    "types",
+    "errors",
+    "fsutil",
+    "formats",
+    "nlp",
+    "stages",
+    "prepare",
+    "loopback",
+}
 
 
 def _imports(path: Path) -> set[str]:

@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from browser_helpers import chromium, serious_violations
+from playwright.sync_api import Browser, Page
 from review_helpers import copy_of_sample, start_desk, stop_desk
 
 from kijkwijzer.cli.review_cmd import stage_folders
@@ -28,20 +29,14 @@ from pipeline.types import Conversation
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
-FLAGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run"]  # fmt: skip
 RESEARCHER_NOTE = "Ze kijkt weg als de schulden ter sprake komen; de klantmanager gaat door."
 CLIENT_NOTE = "Toen dacht ik: ze snapt niet hoe erg ik me schaam."
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def _reloads(page: Page, action) -> None:
@@ -171,7 +166,6 @@ def test_review_publish_end_to_end(browser: Browser, tmp_path: Path) -> None:
 
 def test_review_page_accessibility(browser: Browser, tmp_path: Path) -> None:
     """axe-core on the desk (WCAG 2 A/AA and best practices): no serious or critical violations."""
-    assert AXE.exists(), "axe-core is missing: run `npm ci` (make setup does)"
     root = copy_of_sample(tmp_path / "root")
     [paths] = root.recordings()
     process, url, _port, _token = start_desk(root.path, paths.recording_id)
@@ -180,13 +174,7 @@ def test_review_page_accessibility(browser: Browser, tmp_path: Path) -> None:
             page = browser.new_page(viewport={"width": width, "height": 900})
             page.goto(url)
             page.locator("details.edit summary").first.click()
-            page.add_script_tag(path=str(AXE))
-            result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-            bad = [
-                (v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"])
-                for v in result["violations"]
-                if v["impact"] in ("serious", "critical")
-            ]
+            bad = serious_violations(page)
             assert bad == [], (width, bad)
             page.close()
     finally:

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from browser_helpers import chromium, serious_violations
+from playwright.sync_api import Browser, Page
 from sheet_helpers import TTS_MEDIA, synthetic_conversation, tts_case
 
 from pipeline.fragments import select_fragments
@@ -28,17 +29,7 @@ from pipeline.report import write_sheet
 from pipeline.settings import Settings, load_settings
 from pipeline.types import Analysis
 
-CHROMIUM = "/usr/bin/chromium"
-AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 A4_POINTS = (595.0, 842.0)  # 210 x 297 mm
-FLAGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
@@ -50,10 +41,8 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def poll(page: Page, script: str, timeout_s: float = 10.0) -> object:
@@ -175,18 +164,11 @@ def test_audio_player_seeks_too(browser: Browser, tmp_path: Path, settings: Sett
 
 def test_axe_finds_no_serious_or_critical_violations(browser: Browser, video_sheet: Path) -> None:
     """axe-core 4 (WCAG 2 A/AA rules and best practices) on the whole sheet, transcript opened."""
-    assert AXE.exists(), "axe-core is missing: run `npm ci` (make setup does)"
     for width in (1280, 390):
         page = browser.new_page(viewport={"width": width, "height": 900})
         page.goto(video_sheet.as_uri())
         page.locator("details.full-transcript summary").click()
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        bad = [
-            (v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"])
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
+        bad = serious_violations(page)
         assert bad == [], (width, bad)
         page.close()
 

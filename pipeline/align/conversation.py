@@ -141,19 +141,9 @@ def align(
                 )
             )
             sentence_index += 1
-        turns.append(
-            Turn(
-                index=turn_index,
-                speaker=speaker.id,
-                role=speaker.role,
-                label=speaker.label,
-                start=turn_words[0].start,
-                end=turn_words[-1].end,
-                text=" ".join(word.text for word in turn_words),
-                words=turn_words,
-                sentences=sentences,
-            )
-        )
+        text = " ".join(word.text for word in turn_words)
+        turn = speaker.turn(turn_index, text, turn_words, turn_words[0].start, turn_words[-1].end)
+        turns.append(turn.model_copy(update={"sentences": sentences}))
     return Conversation(
         duration_s=transcript.duration_s,
         speakers=list(speakers.values()),

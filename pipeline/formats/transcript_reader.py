@@ -199,17 +199,9 @@ def parse_webvtt(
     for index, group in enumerate(groups):
         speaker = speakers[_fold(group[0].voice)]
         words = [word for cue in group for word in _cue_words(cue, speaker.id)]
+        text = " ".join(cue.text for cue in group)
         turns.append(
-            Turn(
-                index=index,
-                speaker=speaker.id,
-                role=speaker.role,
-                label=speaker.label,
-                start=round(group[0].start, 3),
-                end=round(max(cue.end for cue in group), 3),
-                text=" ".join(cue.text for cue in group),
-                words=words,
-            )
+            speaker.turn(index, text, words, round(group[0].start, 3), round(max(c.end for c in group), 3))
         )
     duration = max(cue.end for cue in cues)
     return Conversation(

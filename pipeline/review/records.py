@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
@@ -31,20 +31,6 @@ from pipeline.ingest.layout import DataRoot
 REVIEW_DIR = "review"
 RECORDS_FILE = "corrections.jsonl"
 
-# Corrections of the transcript: applied after alignment, so analysis and fragments follow.
-TRANSCRIPT_KINDS = ("role", "split", "text")
-# Corrections of the selection and the researcher's words: applied when the sheet is written.
-SHEET_KINDS = (
-    "fragment_remove",
-    "fragment_accept",
-    "fragment_bounds",
-    "fragment_add",
-    "fragment_order",
-    "researcher_note",
-    "client_note",
-    "general_note",
-    "client_overall",
-)
 CorrectionKind = Literal[
     "role",
     "split",
@@ -60,6 +46,12 @@ CorrectionKind = Literal[
     "client_overall",
     "publish",
 ]
+# Corrections of the transcript: applied after alignment, so analysis and fragments follow.
+TRANSCRIPT_KINDS: tuple[CorrectionKind, ...] = ("role", "split", "text")
+# Corrections of the selection and the researcher's words: applied when the sheet is written.
+SHEET_KINDS: tuple[CorrectionKind, ...] = tuple(
+    kind for kind in get_args(CorrectionKind) if kind not in (*TRANSCRIPT_KINDS, "publish")
+)
 
 
 class Correction(BaseModel):
