@@ -76,19 +76,9 @@ def conversation_from_truth(truth: dict[str, Any]) -> Conversation:
             )
             words += _words(item["text"], item["start"], item["end"], speaker)
             sentence_index += 1
-        turns.append(
-            Turn(
-                index=turn_index,
-                speaker=speaker,
-                role=role,
-                label=role,
-                start=utterance["start"],
-                end=utterance["end"],
-                text=utterance["text"],
-                words=words,
-                sentences=sentences,
-            )
-        )
+        voice = Speaker(id=speaker, role=role, label=role)
+        turn = voice.turn(turn_index, utterance["text"], words, utterance["start"], utterance["end"])
+        turns.append(turn.model_copy(update={"sentences": sentences}))
     talk: dict[str, float] = {}
     for turn in turns:
         talk[turn.speaker] = talk.get(turn.speaker, 0.0) + turn.end - turn.start
@@ -166,19 +156,11 @@ def synthetic_conversation(duration_s: float, turn_s: float = 5.0, gap_s: float 
             speaker=speaker,
             role=role,
         )
-        turns.append(
-            Turn(
-                index=index,
-                speaker=speaker,
-                role=role,
-                label=role,
-                start=cursor,
-                end=cursor + turn_s,
-                text=text,
-                words=_words(text, cursor, cursor + turn_s, speaker),
-                sentences=[sentence],
-            )
+        voice = Speaker(id=speaker, role=role, label=role)
+        turn = voice.turn(
+            index, text, _words(text, cursor, cursor + turn_s, speaker), cursor, cursor + turn_s
         )
+        turns.append(turn.model_copy(update={"sentences": [sentence]}))
         cursor += turn_s + gap_s
         index += 1
     speakers = [Speaker(id=speaker, role=role, label=role) for role, speaker in SPEAKER_IDS.items()]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
@@ -21,6 +22,9 @@ import pytest
 
 from pipeline.analysis.labelled import BOOL_LABELS
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sample_media"))
+from make_tts_sample import REQUIRED_MOMENTS
+
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_media"
 SHARED_REAL_DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "real_dev"
 TTS = "gesprek_tts"
@@ -29,32 +33,7 @@ ROLES = {"klantmanager", "client"}
 VOICES = {"klantmanager": "mb-nl3", "client": "mb-nl2"}
 LABEL_KEYS = {*BOOL_LABELS, "form", "focus", "self_answer"}
 BOOL_KEYS = LABEL_KEYS - {"form", "focus"}
-MOMENT_TYPES = {
-    "self_answered",
-    "stacked",
-    "summary",
-    "agenda",
-    "goal",
-    "feedback_request",
-    "emotion",
-    "resistance",
-    "metacommunication",
-    "monologue",
-    "ping_pong",
-}
-REQUIRED_MOMENTS = {
-    "self_answered": 2,
-    "stacked": 2,
-    "summary": 2,
-    "agenda": 1,
-    "goal": 1,
-    "feedback_request": 1,
-    "emotion": 1,
-    "resistance": 1,
-    "metacommunication": 1,
-    "monologue": 1,
-    "ping_pong": 1,
-}
+MOMENT_TYPES = set(REQUIRED_MOMENTS)  # the generator's own list of what the sample must show
 EPS = 0.0015  # JSON/RTTM times are rounded to the millisecond
 
 
