@@ -8,9 +8,10 @@ capitals nothing marks the boundary except Dutch word order, which the tagger gi
   subordinate clause the verb goes last ("ik weet niet waar u woont");
 - a finite verb with a subject pronoun after it, verb first ("… heeft u dat gelezen");
 - a personal pronoun with the finite verb after it, a new declarative ("… u heeft gebeld");
-- a filler or answer particle ("eh", "nou", "oké", "ja") right before one of these.
+- a filler or answer particle ("eh", "nou", "oké", "ja") right before one of these, or a
+  conjunction right before a question ("… begonnen, en hoeveel uur deed u daar").
 
-A break needs a complete clause before it: a finite verb of its own, not a fronted
+A break needs a complete clause before it: a verb of its own (finite, unless ASR misspelt it), not a fronted
 subordinate clause ("als je klaar bent kun je gaan" stays whole), and the word before the
 break is no finite verb (a verb-final subclause ends there: "de brief die u stuurde heb ik"),
 conjunction, preposition, determiner or question/relative pronoun (which open what follows).
@@ -40,19 +41,32 @@ class ClauseWords:
     subordinators: frozenset[str]  # als, omdat, dat, ... (when the tagger does not say SCONJ)
 
 
-def _opens_clause(words: list[Token], i: int, nlp: DutchNlp, lists: ClauseWords) -> bool:
-    """A main clause starts at ``words[i]`` (question word, verb first, or subject + verb)."""
+def _opens_question(words: list[Token], i: int, nlp: DutchNlp, lists: ClauseWords) -> bool:
+    """A main-clause question starts at ``words[i]``: a question word and the verb, or verb first."""
     if i + 1 >= len(words):
         return False
     word, after = words[i], words[i + 1]
+    if word.pos == "ADP" and after.lower in lists.question_words:  # "met wie", "in hoeveel uur"
+        return _opens_question(words, i + 1, nlp, lists)
     if word.lower in lists.question_words:
         if nlp.is_finite(after) and is_verb(after):
             return True
         # "hoeveel kinderen heeft u": a question word with its noun, then the verb
         return after.pos in NOUN_POS and i + 2 < len(words) and nlp.is_finite(words[i + 2])
-    if is_verb(word) and nlp.is_finite(word):
-        return after.lower in lists.inverted_subjects
-    return word.lower in lists.personal_subjects and is_verb(after) and nlp.is_finite(after)
+    return is_verb(word) and nlp.is_finite(word) and after.lower in lists.inverted_subjects
+
+
+def _opens_clause(words: list[Token], i: int, nlp: DutchNlp, lists: ClauseWords) -> bool:
+    """A main clause starts at ``words[i]``: a question, or a personal subject and its verb."""
+    if _opens_question(words, i, nlp, lists):
+        return True
+    after = words[i + 1] if i + 1 < len(words) else None
+    return (
+        words[i].lower in lists.personal_subjects
+        and after is not None
+        and is_verb(after)
+        and nlp.is_finite(after)
+    )
 
 
 def _complete_before(words: list[Token], start: int, end: int, nlp: DutchNlp, lists: ClauseWords) -> bool:
@@ -65,7 +79,8 @@ def _complete_before(words: list[Token], start: int, end: int, nlp: DutchNlp, li
         return False
     if last.lower in lists.question_words:
         return False
-    return any(is_verb(tok) and nlp.is_finite(tok) for tok in clause)
+    # any verb: a misheard finite verb ("heefd") is often tagged as a participle or noun-like verb
+    return any(is_verb(tok) for tok in clause)
 
 
 def clause_breaks(tokens: list[Token], nlp: DutchNlp, lists: ClauseWords) -> list[int]:
@@ -78,7 +93,9 @@ def clause_breaks(tokens: list[Token], nlp: DutchNlp, lists: ClauseWords) -> lis
         if i < start + MIN_WORDS or not _complete_before(words, start, i, nlp, lists):
             continue
         j = i
-        while not _opens_clause(words, j, nlp, lists) and j < len(words) and words[j].lower in lists.fillers:
+        if words[i].pos == "CCONJ" and _opens_question(words, i + 1, nlp, lists):
+            j = i + 1  # a second question joined by "en"/"of": "… begonnen, en hoeveel uur deed u"
+        while j < len(words) and words[j].lower in lists.fillers and not _opens_clause(words, j, nlp, lists):
             j += 1
         if len(words) - j >= MIN_WORDS and _opens_clause(words, j, nlp, lists):
             breaks.append(indices[i])
