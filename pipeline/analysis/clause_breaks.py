@@ -72,7 +72,11 @@ def _opens_clause(words: list[Token], i: int, nlp: DutchNlp, lists: ClauseWords)
 def _complete_before(words: list[Token], start: int, end: int, nlp: DutchNlp, lists: ClauseWords) -> bool:
     """``words[start:end]`` is a main clause that a new one may follow."""
     clause = words[start:end]
-    if len(clause) < MIN_WORDS or clause[0].pos == "SCONJ" or clause[0].lower in lists.subordinators:
+    if len(clause) < MIN_WORDS:
+        return False
+    # a fronted subclause, unless it is a question ("wanneer bent u…": the tagger says SCONJ)
+    subordinate = clause[0].pos == "SCONJ" or clause[0].lower in lists.subordinators
+    if subordinate and not _opens_question(words, start, nlp, lists):
         return False
     last = clause[-1]
     if nlp.is_finite(last) or last.pos in OPENS_WHAT_FOLLOWS or last.pron_type in OPENING_PRONOUNS:
