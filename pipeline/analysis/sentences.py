@@ -9,6 +9,9 @@ A question whose "?" is missing runs into the next sentence ("Hoe gaat het Goed 
 capital on a common Dutch word after a word without punctuation marks the start of a new
 sentence there, so such a run is split before it (names keep their capital and are not
 common words, so "Dag Kevin" stays whole).
+
+Lowercased text without "?" (ASR output) has no capitals to split on, so a run that starts
+lowercase is split by Dutch word order from the tagger instead (:mod:`pipeline.analysis.clause_breaks`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from pipeline.analysis.clause_breaks import ClauseWords, clause_breaks
 from pipeline.analysis.context import AnalysisContext
 from pipeline.nlp import DutchNlp
 from pipeline.types import Conversation, Sentence, Turn
@@ -56,8 +60,35 @@ def _capital_breaks(
     return list(pairwise(bounds))
 
 
+def _lowercase_run(chunk: str) -> bool:
+    """The run starts with a lowercase letter: its text carries no capitals to split on."""
+    first = next((char for char in chunk if char.isalpha()), "")
+    return first.islower()
+
+
+def _word_order_breaks(
+    text: str, spans: list[tuple[int, int]], nlp: DutchNlp, words: ClauseWords
+) -> list[tuple[int, int]]:
+    """``spans`` with every lowercase run split where a new main clause starts (one tagger call)."""
+    runs = [i for i, (s, e) in enumerate(spans) if _lowercase_run(text[s:e])]
+    if not runs:
+        return spans
+    tokenised = nlp.tokenize([text[spans[i][0] : spans[i][1]] for i in runs])
+    out = list(spans)
+    for i, tokens in zip(reversed(runs), reversed(tokenised), strict=True):
+        start, end = spans[i]
+        offsets, cursor = [], start
+        for token in tokens:  # tokens are in text order; find each one's character offset
+            found = text.find(token.text, cursor, end)
+            offsets.append(found)  # -1 (never a cut) for a token the tokenizer changed
+            cursor = found + len(token.text) if found >= 0 else cursor
+        cuts = [offsets[b] for b in clause_breaks(tokens, nlp, words) if offsets[b] > start]
+        out[i : i + 1] = list(pairwise([start, *cuts, end]))
+    return out
+
+
 def _split_turn(
-    turn: Turn, first_index: int, nlp: DutchNlp, function_words: frozenset[str]
+    turn: Turn, first_index: int, nlp: DutchNlp, function_words: frozenset[str], words: ClauseWords
 ) -> list[Sentence]:
     words_text, word_spans = _word_text(turn)
     text = words_text or turn.text.strip()
@@ -65,6 +96,8 @@ def _split_turn(
     spans = [
         part for s, e in nlp.sentence_spans(text) for part in _capital_breaks(text, s, e, nlp, function_words)
     ]
+    if nlp.has_tagger:
+        spans = _word_order_breaks(text, spans, nlp, words)
     for start_char, end_char in spans:
         chunk = text[start_char:end_char].strip()
         if not chunk:
@@ -97,13 +130,23 @@ def ensure_sentences(conversation: Conversation, context: AnalysisContext) -> Co
         return conversation
     # function words are not in the lemma tables, but they open sentences ("En…", "Hoe…")
     function_words = frozenset().union(*(context.words(f"words.{key}") for key in FUNCTION_WORD_LISTS))
+    question_words = context.words("words.question_words")
+    clause_words = ClauseWords(
+        question_words=question_words,
+        inverted_subjects=context.words("words.subject_pronouns"),
+        personal_subjects=context.words("words.personal_subjects"),
+        fillers=context.words("words.backchannels")
+        | context.words("words.answer_particles")
+        | context.words("words.clause_fillers"),
+        subordinators=context.words("questions.subordinators") - question_words,  # "wanneer" asks too
+    )
     turns: list[Turn] = []
     index = 0
     for turn in conversation.turns:
         if turn.sentences:
             sentences = [s.model_copy(update={"index": index + i}) for i, s in enumerate(turn.sentences)]
         else:
-            sentences = _split_turn(turn, index, context.nlp, function_words)
+            sentences = _split_turn(turn, index, context.nlp, function_words, clause_words)
         index += len(sentences)
         turns.append(turn.model_copy(update={"sentences": sentences}))
     return conversation.model_copy(update={"turns": turns})
