@@ -19,7 +19,10 @@
    label without dense short windows: they are most of the encoder's work, and
    are only needed where a change can be (a few, at the clustering hop, still
    keep each speaker's short-window centroid).
-5. Scores are smoothed, short segments absorbed, and same-speaker segments
+5. Scores are smoothed. A voice that the frames carry a little way across a
+   pause into another speaker's turn is compared with both neighbours directly
+   and joins the closer (:func:`changes_at_pauses`; real_dev_hard role accuracy
+   0.962 -> 0.975). Short segments are absorbed, and same-speaker segments
    across short gaps merged.
 6. Each speaker change inside continuous speech moves to the quietest frame
    within ``snap_radius_s``, where one voice usually hands over to the other.
