@@ -19,7 +19,10 @@
    label without dense short windows: they are most of the encoder's work, and
    are only needed where a change can be (a few, at the clustering hop, still
    keep each speaker's short-window centroid).
-5. Scores are smoothed, short segments absorbed, and same-speaker segments
+5. Scores are smoothed. A voice that the frames carry a little way across a
+   pause into another speaker's turn is compared with both neighbours directly
+   and joins the closer (:func:`changes_at_pauses`; real_dev_hard role accuracy
+   0.962 -> 0.975). Short segments are absorbed, and same-speaker segments
    across short gaps merged.
 6. Each speaker change inside continuous speech moves to the quietest frame
    within ``snap_radius_s``, where one voice usually hands over to the other.
@@ -36,6 +39,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
 
@@ -324,6 +328,69 @@ def held_stretches(
     return stretches, dense
 
 
+def _clean_toward(two_voices: np.ndarray, start: int, end: int, from_end: bool) -> Span:
+    """The part of ``[start, end)`` next to ``end`` (or ``start``) before the first overlapped frame."""
+    hits = np.flatnonzero(two_voices[start:end])
+    if not hits.size:
+        return start, end
+    return (start + int(hits[-1]) + 1, end) if from_end else (start, start + int(hits[0]))
+
+
+def changes_at_pauses(
+    frames: np.ndarray,
+    regions: list[Span],
+    embed: Callable[[list[Span]], np.ndarray],
+    two_voices: np.ndarray,
+    window: int,
+    gap: int,
+) -> np.ndarray:
+    """Frame labels where speech carried across a pause goes to the neighbour whose voice it is.
+
+    A 0.75 s scoring window holds little of a voice in noise, so at the start
+    of a turn after a pause, or at the end of one before a pause, it can lean a
+    few hundredths towards the speaker on the other side of the pause. The
+    frames then say that speaker talked on across the pause and the change came
+    later, without one, inside the next speech region. Such a piece (shorter
+    than a clustering window) is compared with its two neighbours directly: up
+    to one clustering window of the speech across the pause, and of the other
+    voice next to it inside the region. Local comparison is not thrown off by a
+    centroid that averages a whole recording; the piece joins the closer one.
+    A neighbour is cut short at the first frame where the segmentation model
+    hears two voices (``two_voices``): overlapped speech is no sample of either.
+    Without a usable neighbour (at least a quarter window) the piece stays.
+    """
+    out = frames.copy()
+    candidates: list[tuple[Span, Span, Span, int]] = []  # piece, across, inner, inner label
+    for index, (start, end) in enumerate(regions):
+        runs = runs_to_segments(frames[start:end])
+        if len(runs) < 2:
+            continue
+        runs = [(a + start, b + start, label) for a, b, label in runs]
+        if index > 0 and start - regions[index - 1][1] <= gap:
+            (first, last, label), (_, inner_end, inner) = runs[0], runs[1]
+            before = regions[index - 1]
+            if frames[before[1] - 1] == label and last - first < window:
+                edge = max(before[0], before[1] - window)
+                across = _clean_toward(two_voices, edge, before[1], from_end=True)
+                other = _clean_toward(two_voices, last, min(inner_end, last + window), from_end=False)
+                candidates.append(((first, last), across, other, inner))
+        if index + 1 < len(regions) and regions[index + 1][0] - end <= gap:
+            (inner_start, _, inner), (first, last, label) = runs[-2], runs[-1]
+            after = regions[index + 1]
+            if frames[after[0]] == label and last - first < window:
+                across = _clean_toward(two_voices, after[0], min(after[1], after[0] + window), from_end=False)
+                other = _clean_toward(two_voices, max(inner_start, first - window), first, from_end=True)
+                candidates.append(((first, last), across, other, inner))
+    usable = [c for c in candidates if all(b - a >= window // 4 for a, b in c[:3])]
+    if not usable:
+        return out
+    vectors = embed([span for c in usable for span in c[:3]]).reshape(len(usable), 3, -1)
+    for (piece, _, _, inner), (own, across, other) in zip(usable, vectors, strict=True):
+        if own @ other > own @ across:
+            out[piece[0] : piece[1]] = inner
+    return out
+
+
 def _frame_runs(
     labels: np.ndarray,
     embeddings: np.ndarray,
@@ -335,6 +402,7 @@ def _frame_runs(
     held_windows: tuple[list[Span], np.ndarray],
     energy: np.ndarray,
     config: EmbeddedSettings,
+    pauses: tuple[Callable[[list[Span]], np.ndarray], np.ndarray] | None = None,
 ) -> tuple[list[tuple[int, int, int]], np.ndarray]:
     """Speaker runs ``(start, end, label)`` in frames from window labels, and the label centroids.
 
@@ -354,8 +422,13 @@ def _frame_runs(
         scores[start:end, labels[window]] = 1.0
         covered[start:end] = True
     scores = _smooth(scores, round(config.smoothing_s / FRAME_S), regions)
+    frames = label_frames(scores, covered, regions)
+    if pauses is not None:
+        embed, two_voices = pauses
+        window, gap = round(config.window_s / FRAME_S), round(config.fill_gap_s / FRAME_S)
+        frames = changes_at_pauses(frames, regions, embed, two_voices, window, gap)
     runs = tidy_segments(
-        runs_to_segments(label_frames(scores, covered, regions)),
+        runs_to_segments(frames),
         min_len=round(config.min_segment_s / FRAME_S),
         fill_gap=round(config.fill_gap_s / FRAME_S),
     )
@@ -403,22 +476,24 @@ def add_overlapping_speakers(
     return sorted(segments)
 
 
-def _overlaps(
-    audio: Audio, settings: Settings, runs: list[tuple[int, int, int]], n_frames: int
-) -> list[Span]:
-    """Overlapped-speech spans in frames (none when detection is off or the model is missing)."""
+def _overlap_probability(audio: Audio, settings: Settings, n_frames: int) -> np.ndarray | None:
+    """P(two or more voices) per frame; None when detection is off or the model is missing."""
     config = settings.diarization.overlap
     if not config.enabled:
-        return []
-    probability = overlap_probability(
-        audio.samples, config, settings.resolve(config.model_path), FRAME_S, n_frames
-    )
+        return None
+    return overlap_probability(audio.samples, config, settings.resolve(config.model_path), FRAME_S, n_frames)
+
+
+def _overlaps(
+    probability: np.ndarray | None, settings: Settings, runs: list[tuple[int, int, int]], n_frames: int
+) -> list[Span]:
+    """Overlapped-speech spans in frames (none without a probability)."""
     if probability is None:
         return []
     speech = np.zeros(n_frames, dtype=bool)
     for start, end, _ in runs:
         speech[start:end] = True
-    return overlap_runs(probability, speech, config, FRAME_S)
+    return overlap_runs(probability, speech, settings.diarization.overlap, FRAME_S)
 
 
 def diarize_embedded(
@@ -451,17 +526,29 @@ def diarize_embedded(
         mel, [(start, end) for start, end, _ in held], settings, config.score_window_s, config.hop_s
     )
     energy = frame_energy(mel)
+    encoder = encoder_for(settings)
+    probability = _overlap_probability(audio, settings, len(mel))
+    two_voices = (
+        probability > settings.diarization.overlap.threshold
+        if probability is not None
+        else np.zeros(len(mel), dtype=bool)
+    )
+
+    def embed(pieces: list[Span]) -> np.ndarray:
+        return embed_spans(mel, pieces, encoder, config)
+
     while True:
         runs, centroids = _frame_runs(
             labels, embeddings, spans, score_spans, score_embeddings, regions, held, held_windows, energy,
-            config,
+            config, (embed, two_voices) if config.pause_changes else None,
         )  # fmt: skip
         merge = weakest_merge(cluster_evidence(runs, centroids, FRAME_S), settings.diarization.evidence)
         if merge is None:
             break
         labels = merge_labels(labels, *merge)
+    overlaps = _overlaps(probability, settings, runs, len(mel))
     segments_frames = add_overlapping_speakers(
-        runs, _overlaps(audio, settings, runs, len(mel)), len(mel), bridge=round(config.fill_gap_s / FRAME_S)
+        runs, overlaps, len(mel), bridge=round(config.fill_gap_s / FRAME_S)
     )
     used = sorted(
         {label for _, _, label in segments_frames},

@@ -33,6 +33,7 @@ class EmbeddedSettings(Section):
     # A speech region whose clustering windows all have one label, each closer to its
     # centroid than to any other by this cosine margin, skips the short windows; None: never.
     held_margin: float | None = Field(0.2, ge=0)
+    pause_changes: bool = True  # a voice carried across a pause is compared with its neighbours' voices
     min_window_s: float = Field(0.4, gt=0)  # shorter speech is labelled by its neighbours
     volume_target_dbfs: float = -30.0  # resemblyzer's own preprocessing level
     batch_size: int = Field(256, ge=1)
