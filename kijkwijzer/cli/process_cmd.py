@@ -189,7 +189,8 @@ def _finish(job: RecordingJob) -> None:
     """Audit the run and list the outputs on stdout."""
     from pipeline.ingest.audit import audit
 
-    audit(job.cache_dir.parent.parent / "audit.log", "processed", job.recording_id, "outputs_written", "process")
+    log = job.cache_dir.parent.parent / "audit.log"  # the workspace's
+    audit(log, "processed", job.recording_id, "outputs_written", "process")
     for path in sorted(job.out_dirs[0].iterdir()):
         if path.is_file():
             typer.echo(path)

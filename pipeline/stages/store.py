@@ -185,7 +185,7 @@ def _source_digest_of(modules: tuple[str, ...]) -> str:
         )
         parts += [(name, str(p.relative_to(origin.parent)), p) for p in files]
     digests = _source_digests([path for _, _, path in parts])
-    return digest([(name, relative, value) for (name, relative, _), value in zip(parts, digests, strict=True)])
+    return digest([(name, rel, value) for (name, rel, _), value in zip(parts, digests, strict=True)])
 
 
 def _referenced_files(value: Any, settings: Settings) -> Iterable[tuple[str, str]]:
