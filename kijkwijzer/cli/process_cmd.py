@@ -5,7 +5,9 @@ the file; without a valid sidecar (``MEDIA.consent.yaml`` or ``--consent FILE``)
 command refuses with exit code 2. Stage results are cached in ``<DIR>/../.kijkwijzer/``,
 so running it again on the same recording (even into another folder) reuses them.
 Prefect's home is the data root's (so a running ``kijkwijzer server`` shows the run) when
-that root exists, else ``<DIR>/../.kijkwijzer/prefect``.
+that root exists, else ``<DIR>/../.kijkwijzer/prefect``. When every stage is already stored
+(:mod:`pipeline.stages.stored`), the outputs are published straight from the store: no
+Prefect server, no flow run, no stage libraries.
 """
 
 from __future__ import annotations
