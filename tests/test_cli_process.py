@@ -68,6 +68,26 @@ def test_unchanged_rerun_does_nothing(first_run) -> None:
     print(f"all-cached re-run (Prefect and process start-up only): {took:.1f} s")
 
 
+@pytest.mark.slow
+def test_fully_cached_rerun_is_served_from_the_store(first_run) -> None:
+    """Every stage stored: outputs identical, nothing recomputed, and no Prefect flow run."""
+    base, media, _result, _took = first_run
+    cache = base / ".kijkwijzer" / "cache"
+    stored = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file() and p.name != "job.json"}
+    again = cli("process", str(media), "--out", str(base / "out-stored"), config=None)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "every stage stored: no Prefect run" in again.stderr
+    stages = _stages(again.stderr)
+    assert set(stages) >= {"transcribe", "diarize", "roles", "align", "analysis", "sheet"}
+    assert set(stages.values()) == {"cached"}, again.stderr
+    now = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file() and p.name != "job.json"}
+    assert now == stored  # no stage result written, replaced or removed
+    for name in OUTPUTS:
+        first, served = base / "out" / name, base / "out-stored" / name
+        assert served.read_bytes() == first.read_bytes(), name
+        assert served.stat().st_mode & 0o077 == 0, name
+
+
 def _bumped_analysis(path: Path) -> Path:
     """A user config that changes one number of the analysis section (whichever comes first)."""
 

@@ -50,10 +50,11 @@ def test_ten_out_folders_share_one_server_that_exits_when_idle(tmp_path: Path) -
     }
     env["XDG_DATA_HOME"] = str(tmp_path / "xdg")
     env["KIJKWIJZER_ORCHESTRATION__SERVER_IDLE_SHUTDOWN_S"] = str(IDLE_S)
-    media = clip(tmp_path / "media" / "gesprek.mp4", 3)
-    consent(media)
     seen: set[int] = set()
     for number in range(10):
+        # A new recording each time: a fully cached run is served from the store without Prefect.
+        media = clip(tmp_path / "media" / f"gesprek{number}.mp4", 3 + number)
+        consent(media)
         out = tmp_path / "runs" / f"out{number}"
         argv = [str(KIJKWIJZER), "--config", str(FAST_CONFIG), "process", str(media), "--out", str(out)]
         result = subprocess.run(argv, capture_output=True, text=True, timeout=900, cwd=PROJECT, env=env)

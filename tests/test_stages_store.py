@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
+import time
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -77,6 +80,31 @@ def test_code_version_ignores_comments_and_docstrings(tmp_path: Path, monkeypatc
     assert version('"""Doc."""\n\ndef f(x):\n    return x + 2\n') != base
     (package / "lexicon.yaml").write_text("a: 1\n")  # data files of the package count too
     assert version('"""Doc."""\n\ndef f(x):\n    return x + 1\n') != base
+
+
+def test_source_digests_are_memoised_on_size_and_mtime(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    package = tmp_path / "memo_stage"
+    package.mkdir()
+    source = package / "__init__.py"
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def version(text: str | None, age_s: float) -> str:
+        if text is not None:
+            source.write_text(text)
+        stamp = time.time() - age_s
+        os.utime(source, (stamp, stamp))
+        forget_code_versions()
+        return code_version(("memo_stage",))
+
+    fresh = version("def f(x):\n    return x + 1\n", age_s=0.0)
+    assert not (tmp_path / "cache" / "kijkwijzer" / "source-digests.json").exists()  # too recent to trust
+    old = version(None, age_s=60.0)
+    assert old == fresh
+    memo = tmp_path / "cache" / "kijkwijzer" / "source-digests.json"
+    assert str(source) in json.loads(memo.read_text())["files"] and memo.stat().st_mode & 0o077 == 0
+    assert version("def f(x):\n    return x + 2\n", age_s=60.0) != old  # same size, new mtime: digested again
+    assert version("def f(x):\n    return x + 1\n", age_s=120.0) == old
 
 
 def test_each_stage_key_follows_its_own_config_only() -> None:

@@ -50,6 +50,8 @@ _FIXED_ENV = {
     "HF_HUB_OFFLINE": "1",
     "PYANNOTE_METRICS_ENABLED": "false",
 }
+_IDLE_SERVICES = ("TRIGGERS", "FOREMAN", "LATE_RUNS", "SCHEDULER", "PAUSE_EXPIRATIONS", "REPOSSESSOR",
+                  "CANCELLATION_CLEANUP", "CLEANUP_RECONCILER")  # fmt: skip
 _INFO_FILE = "server.json"
 _HEALTH_TIMEOUT_S = 2.0
 
@@ -209,8 +211,10 @@ def local_server_home() -> Path:
 
 def _spawn_local_server(home: Path, host: str, idle_exit_s: float) -> tuple[str, subprocess.Popen]:
     port = free_port(host)
-    # Automations are not used; their trigger loop is idle CPU for nothing.
-    env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED="false")
+    # Headless, no deployments, workers, schedules, pauses or automations: those services'
+    # loops are idle CPU for nothing. Task runs (task_run_recorder) and events stay.
+    env = dict(os.environ, PREFECT_HOME=str(home))
+    env.update({f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in _IDLE_SERVICES})
     if migrated_marker(home).exists() and (home / "prefect.db").exists():
         # Checking the migrations costs seconds on every start; it is done once per version.
         env["PREFECT_API_DATABASE_MIGRATE_ON_START"] = "false"

@@ -5,7 +5,9 @@ the file; without a valid sidecar (``MEDIA.consent.yaml`` or ``--consent FILE``)
 command refuses with exit code 2. Stage results are cached in ``<DIR>/../.kijkwijzer/``,
 so running it again on the same recording (even into another folder) reuses them.
 Prefect's home is the data root's (so a running ``kijkwijzer server`` shows the run) when
-that root exists, else ``<DIR>/../.kijkwijzer/prefect``.
+that root exists, else ``<DIR>/../.kijkwijzer/prefect``. When every stage is already stored
+(:mod:`pipeline.stages.stored`), the outputs are published straight from the store: no
+Prefect server, no flow run, no stage libraries.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from kijkwijzer.cli.app import app, state
+
+if TYPE_CHECKING:
+    from pipeline.stages.jobs import RecordingJob
 
 
 class StageProgress:
@@ -100,7 +105,6 @@ def process(
     max_speakers: Annotated[int | None, typer.Option("--max-speakers", min=1)] = None,
 ) -> None:
     """Transcribe, diarise, analyse and write the prep sheet for one recording into --out."""
-    from flows.runtime.server import start_runtime
     from pipeline.fsutil import atomic_write_text
     from pipeline.ingest.audit import audit
     from pipeline.ingest.consent import read_consent, sidecar_for
@@ -122,6 +126,24 @@ def process(
     media = media.resolve()
     sha256 = sha256_of(media)
     recording_id = recording_id_for(sha256)
+    job = RecordingJob(
+        recording_id=recording_id,
+        media=media,
+        sha256=sha256,
+        consent=record,
+        cache_dir=workspace / "cache" / recording_id,
+        out_dirs=(out,),
+        media_href=os.path.relpath(media, out),
+        num_speakers=speakers,
+        min_speakers=min_speakers,
+        max_speakers=max_speakers,
+    )
+    atomic_write_text(process_job_file(workspace, recording_id), job.model_dump_json(indent=2))
+    if _served_from_store(job):
+        _finish(job)
+        return
+    from flows.runtime.server import start_runtime
+
     configured_home = settings.orchestration.prefect_home
     data_root = settings.resolve(settings.root)
     if configured_home:
@@ -132,19 +154,6 @@ def process(
         home = workspace / "prefect"
     runtime = start_runtime(settings, home, quiet=not state.debug)  # starts the server while we import
     try:
-        job = RecordingJob(
-            recording_id=recording_id,
-            media=media,
-            sha256=sha256,
-            consent=record,
-            cache_dir=workspace / "cache" / recording_id,
-            out_dirs=(out,),
-            media_href=os.path.relpath(media, out),
-            num_speakers=speakers,
-            min_speakers=min_speakers,
-            max_speakers=max_speakers,
-        )
-        atomic_write_text(process_job_file(workspace, recording_id), job.model_dump_json(indent=2))
         from flows.process import process_recording
 
         config = str(state.config.resolve()) if state.config else None
@@ -152,7 +161,38 @@ def process(
         run_with_progress(runtime, True, lambda: process_recording(str(workspace), recording_id, config))
     finally:
         runtime.stop()
-    audit(workspace / "audit.log", "processed", recording_id, "outputs_written", "process")
-    for path in sorted(out.iterdir()):
+    _finish(job)
+
+
+def _served_from_store(job: RecordingJob) -> bool:
+    """Publish from the result store when every stage is stored: no Prefect, no stage libraries.
+
+    Such a run records no Prefect flow run (it computes nothing); the audit log has it as
+    any other. When a stage is missing nothing has been written and the flow runs.
+    """
+    from pipeline.stages import progress
+    from pipeline.stages.stored import publish_stored, stored_refs
+
+    refs = stored_refs(job, state.settings)
+    if refs is None:
+        return False
+    typer.echo(f"{job.media.name}: {job.recording_id} (every stage stored: no Prefect run)", err=True)
+    bars = StageProgress(True, enabled=not state.debug)
+    progress.set_reporter(bars)
+    try:
+        publish_stored(job, state.settings, refs)
+    finally:
+        progress.set_reporter(None)
+        bars.close()
+    return True
+
+
+def _finish(job: RecordingJob) -> None:
+    """Audit the run and list the outputs on stdout."""
+    from pipeline.ingest.audit import audit
+
+    log = job.cache_dir.parent.parent / "audit.log"  # the workspace's
+    audit(log, "processed", job.recording_id, "outputs_written", "process")
+    for path in sorted(job.out_dirs[0].iterdir()):
         if path.is_file():
             typer.echo(path)

@@ -20,13 +20,16 @@ or absent. The store is the truth; an orchestrator's cache record next to it
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import importlib.util
 import json
 import os
 import shutil
+import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +37,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.fsutil import file_sha256, private_dir
+from pipeline.fsutil import atomic_write_json, file_sha256, private_dir
 from pipeline.settings import Settings
 
 KEY_CHARS = 24
@@ -95,6 +98,56 @@ def _source_digest(path: Path) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_RACY_S = 2.0  # a file changed this recently may change again within its timestamp's resolution
+
+
+def _digest_memo_file() -> Path:
+    """Per-user memo of source digests (``$XDG_CACHE_HOME/kijkwijzer/source-digests.json``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kijkwijzer" / "source-digests.json"
+
+
+def _load_digest_memo(path: Path) -> dict[str, list]:
+    try:
+        memo = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(memo, dict) or memo.get("python") != sys.version:
+        return {}  # ast.dump's text may differ between Python versions
+    entries = memo.get("files")
+    return entries if isinstance(entries, dict) else {}
+
+
+def _source_digests(files: list[Path]) -> list[str]:
+    """The digests of ``files``, from the memo where a file's size and mtime are unchanged.
+
+    Parsing and dumping the AST of every stage module cost about 2 s per command, most of
+    a fully cached run. Like Python's own ``.pyc`` check (and git's index), a file whose
+    size and modification time are unchanged is taken as unchanged; a file modified in
+    the last ``_RACY_S`` seconds is never memoised, so two edits within one timestamp
+    tick cannot serve a stale digest.
+    """
+    memo_file = _digest_memo_file()
+    memo = _load_digest_memo(memo_file)
+    digests, changed, now = [], False, time.time()
+    for path in files:
+        info = path.stat()
+        stamp = [info.st_size, info.st_mtime_ns]
+        entry = memo.get(str(path))
+        if isinstance(entry, list) and len(entry) == 3 and entry[:2] == stamp:
+            digests.append(entry[2])
+            continue
+        value = _source_digest(path)
+        digests.append(value)
+        if now - info.st_mtime_ns / 1e9 > _RACY_S:
+            memo[str(path)], changed = [*stamp, value], True
+    if changed:
+        with contextlib.suppress(OSError):  # a read-only home only costs time
+            private_dir(memo_file.parent)
+            atomic_write_json(memo_file, {"python": sys.version, "files": memo})
+    return digests
+
+
 _ast_lock = threading.Lock()
 _code_versions: dict[tuple[str, ...], str] = {}
 
@@ -130,8 +183,9 @@ def _source_digest_of(modules: tuple[str, ...]) -> str:
             if origin.name == "__init__.py"
             else [origin]
         )
-        parts += [(name, str(p.relative_to(origin.parent)), _source_digest(p)) for p in files]
-    return digest(parts)
+        parts += [(name, str(p.relative_to(origin.parent)), p) for p in files]
+    digests = _source_digests([path for _, _, path in parts])
+    return digest([(name, rel, value) for (name, rel, _), value in zip(parts, digests, strict=True)])
 
 
 def _referenced_files(value: Any, settings: Settings) -> Iterable[tuple[str, str]]:
