@@ -222,6 +222,7 @@ def guarded_environment(tmp_path: Path) -> tuple[dict[str, str], Path]:
     env["TEST_NETGUARD_LOG"] = str(log)
     env["HOME"] = str(tmp_path / "home")
     env.pop("XDG_DATA_HOME", None)  # the local Prefect server's per-user folder follows HOME
+    env.pop("XDG_CACHE_HOME", None)  # and so does the memo of the code's digests
     return env, log
 
 

@@ -135,10 +135,12 @@ def test_watch_purge_forget_run_without_network():
 @pytest.mark.slow
 def test_nothing_is_written_to_the_home_folder():
     """Prefect, onnxruntime and friends must not create files in ~ (HOME is a scratch folder),
-    except the per-user folder of the local Prefect server (ids, states, timings)."""
+    except the per-user folder of the local Prefect server (ids, states, timings) and the
+    memo of the code's digests (paths, sizes and times of Kijkwijzer's own source files)."""
+    server = Path(".local", "share", "kijkwijzer", "prefect-server")
+    memo = Path(".cache", "kijkwijzer", "source-digests.json")
+    allowed = {str(p) for place in (server, memo) for p in (place, *place.parents) if p != Path(".")}
     for home in (process_run().home, lifecycle().home):
-        server = Path(".local", "share", "kijkwijzer", "prefect-server")
-        allowed = {str(server), *(str(parent) for parent in server.parents if parent != Path("."))}
         assert [
             p for p in unexpected_entries(home) if p not in allowed and not p.startswith(f"{server}/")
         ] == []

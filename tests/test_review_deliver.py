@@ -6,6 +6,7 @@ sample (the orchestration tests' clips), with the orchestration tests' fast conf
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,7 @@ def _config(tmp_path: Path, review: str) -> Path:
 def _ingest(tmp_path: Path, number: int) -> DataRoot:
     root = DataRoot(tmp_path / "root").ensure()
     consent(clip(root.inbox / "gesprek.flac", number), number=number)
+    time.sleep(1.2)  # fast.yaml: a file is complete after 1 s without writes
     return root
 
 
