@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from pipeline.fsutil import file_sha256
+
 # A unit's features: name -> value (1.0 for presence).
 Features = dict[str, float]
 # Version of the feature set (learned/features.py, units.py); a model trained on another one
@@ -172,10 +174,23 @@ _LOCK = threading.Lock()
 
 
 def learned_identity(settings: Any) -> str | None:
-    """The shipped model's own content hash (part of the analysis stage's cache key), or None
-    when the learned decisions are off: retraining changes the analysis, so it must re-run."""
+    """The shipped model file's sha256 (part of the analysis stage's cache key), or None when
+    the learned decisions are off: retraining changes the analysis, so it must re-run.
+
+    The file is hashed, not parsed: a fully cached run needs only this key, and parsing the
+    model's JSON cost about a second of it. The analysis itself still reads and checks it.
+    """
     learned = settings.analysis.learned
-    return load_model(settings.resolve(learned.model)).identity["sha256"] if learned.enabled else None
+    if not learned.enabled:
+        return None
+    path = settings.resolve(learned.model)
+    try:
+        return file_sha256(path)
+    except OSError as exc:
+        raise ModelMissingError(
+            f"{path}: analysis model missing or unreadable ({exc.strerror or exc}); "
+            "restore it from git or rebuild it with `make analysis-model`"
+        ) from exc
 
 
 def load_model(path: Path) -> AnalysisModel:
