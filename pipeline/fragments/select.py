@@ -163,10 +163,14 @@ class _Selection:
         return planned if len(planned) <= frag.max_count and self._fits(planned) else None
 
     def _fits(self, windows: list[Window]) -> bool:
-        """Within the budget, keeping room for the fragments still needed to reach the minimum."""
-        still_needed = max(self.target_count - len(windows), 0)
-        reserve = still_needed * min(self.frag.min_length_s, self.duration)
-        return sum(window.length for window in windows) + reserve <= self.budget + 1e-6
+        """Within the time budget.
+
+        No time is held back for the fragments still needed to reach ``min_count``: on a short
+        conversation that reserve only let fragments of ``min_length_s`` in, each showing one
+        turn, and left most of the budget unused. The count is reached afterwards, by fillers
+        in the time left and by cutting long fragments at turn boundaries (``_split``).
+        """
+        return sum(window.length for window in windows) <= self.budget + 1e-6
 
     def gain(self, window: Window, covered: np.ndarray, chosen: list[tuple[str, bool, int]]) -> float:
         """New weight shown per added second, discounted for themes and times already in.
@@ -334,6 +338,42 @@ def _fill(selection: _Selection, candidates: list[Window]) -> None:
         selection.place(best)
 
 
+def _split(selection: _Selection) -> None:
+    """Reach ``min_count`` by cutting the longest fragments in two at a turn boundary.
+
+    A dense stretch chosen as one long fragment shows several moments; shown as two
+    consecutive fragments, each gets its own reason and questions, and together they show
+    exactly the same turns (a cut never falls inside a turn, see ``TurnEdges.split_points``).
+    Both parts must be at least ``min_length_s`` and each must show a moment that a reason
+    names (``reason_min_weight``), so no part is an empty clip; the cut nearest the middle of
+    the fragment wins. When no fragment can be cut that way, the count stays under the minimum.
+    """
+    frag, timeline = selection.frag, selection.timeline
+    minimum = min(frag.min_length_s, selection.duration)
+    named = timeline.weights >= frag.reason_min_weight
+    while len(selection.windows) < selection.target_count:
+        cut = None
+        for window in sorted(selection.windows, key=lambda window: -window.length):
+            halves = [
+                (Window(window.start, point), Window(point, window.end))
+                for point in selection.edges.split_points(window)
+            ]
+            halves = [
+                (first, second)
+                for first, second in halves
+                if min(first.length, second.length) >= minimum
+                and (timeline.shown(first) & named).any()
+                and (timeline.shown(second) & named).any()
+            ]
+            if halves:
+                cut = (window, max(halves, key=lambda pair: min(pair[0].length, pair[1].length)))
+                break
+        if cut is None:
+            return
+        window, (first, second) = cut
+        selection.windows = [other for other in selection.windows if other != window] + [first, second]
+
+
 def _same_span(a: Moment, b: Moment) -> bool:
     """Two labels on one stretch (a feeling question that is also the feedback request)."""
     a_end, b_end = a.events[-1].end, b.events[-1].end
@@ -393,6 +433,7 @@ def select_fragments(analysis: Analysis, conversation: Conversation, settings: S
         if not shown
     ]
     _fill(selection, fillers)
+    _split(selection)
 
     fragments = []
     for window in sorted(selection.windows, key=lambda window: window.start):
