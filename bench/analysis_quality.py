@@ -173,7 +173,8 @@ def losses_table(counts: dict[str, dict[str, int]]) -> str:
     """One row per moment label: how many are covered and why the rest are not."""
     lines = ["| Label | " + " | ".join(LOSS_CAUSES) + " | total |", "|---" * (len(LOSS_CAUSES) + 2) + "|"]
     for label, row in [*counts.items(), ("all", _column_sums(counts))]:
-        lines.append(f"| {label} | " + " | ".join(str(row[c]) for c in LOSS_CAUSES) + f" | {sum(row.values())} |")
+        cells = " | ".join(str(row[cause]) for cause in LOSS_CAUSES)
+        lines.append(f"| {label} | {cells} | {sum(row.values())} |")
     return "\n".join(lines)
 
 
@@ -221,14 +222,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.fragments_why:
         if any(s not in TUNE_SETS for s in sets):
-            parser.error("--fragments-why reads moments: only tune sets (the test part is scored, never read)")
+            parser.error("--fragments-why reads moments: tune sets only (the test part is only scored)")
         for set_name in sets:
             counts, per_conversation = fragment_losses(load_set(set_name), settings)
             print(f"## {set_name}\n\n{losses_table(counts)}\n")
             print("| conversation | minutes | labelled turns' share | fragments' share | fragments |")
             print("|---|---|---|---|---|")
-            for name, duration, moment_share, fragment_share, count in per_conversation:
-                print(f"| {name} | {duration / 60:.1f} | {moment_share:.2f} | {fragment_share:.2f} | {count} |")
+            for name, duration, moments, shown, count in per_conversation:
+                print(f"| {name} | {duration / 60:.1f} | {moments:.2f} | {shown:.2f} | {count} |")
             print()
         return 0
     if args.fragments:
