@@ -22,7 +22,8 @@ How it works, in the order the code does it:
 3. A window that overlaps (or nearly touches) a chosen fragment is merged with it when
    the union stays under ``max_length_s``; otherwise it is trimmed to the free time
    around it, and dropped if that is shorter than ``min_length_s``.
-4. Nothing is added past ``max_count`` fragments or ``max_share`` of the conversation.
+4. Nothing is added past ``max_count`` fragments or the time budget (``time_budget``:
+   ``max_share`` of the conversation, more for a conversation under 6 minutes).
    Then up to ``improve_rounds`` repair passes drop one fragment (or two neighbours) and
    refill the neighbourhood greedily, keeping the result when it shows more (weight plus
    ``theme_bonus`` per theme).
@@ -102,6 +103,20 @@ def _is_positive(moments: list[Moment]) -> bool:
     return good > 0 and good > attention
 
 
+def time_budget(duration: float, frag: FragmentSettings) -> float:
+    """Seconds all fragments together may take: ``max_share`` of the conversation, and at
+    least ``short_budget_s`` when that is at most ``short_max_share`` of it.
+
+    What limits the fragments is the klantmanager's viewing time in a 45-minute reflection
+    talk and the rule that she sees a selection, not the whole conversation again. Half of a
+    3-minute conversation is 90 s, too little to show the moments of a dense short talk (the
+    labelled moments fill about half of the tune conversations' time); three minutes of video
+    fit easily in the talk, and a third of the conversation is still left out. From
+    ``short_budget_s / max_share`` (6 minutes) on, the share alone decides.
+    """
+    return max(frag.max_share * duration, min(frag.short_budget_s, frag.short_max_share * duration))
+
+
 class _Selection:
     """The fragments chosen so far and the bookkeeping the gain needs."""
 
@@ -112,7 +127,7 @@ class _Selection:
         self.edges = edges
         self.duration = duration
         self.frag = frag
-        self.budget = frag.max_share * duration
+        self.budget = time_budget(duration, frag)
         # min_count, unless that many shortest fragments would not fit in the budget
         self.target_count = min(frag.min_count, int(self.budget // min(frag.min_length_s, duration)))
         self.windows: list[Window] = []
@@ -416,7 +431,7 @@ def select_fragments(analysis: Analysis, conversation: Conversation, settings: S
     frag = settings.fragments
     catalog = load_themes(settings)
     duration = conversation.duration_s
-    if duration <= 0 or frag.max_share * duration < min(frag.min_length_s, duration):
+    if duration <= 0 or time_budget(duration, frag) < min(frag.min_length_s, duration):
         return []
     analysis = confident(analysis, conversation, frag)  # misheard cues neither score nor seed
     sentences = conversation.sentences()
