@@ -5,8 +5,8 @@ How it works, in the order the code does it:
 0. Events whose deciding words the recogniser was unsure of are left out
    (``confidence.py``), so a misheard word never becomes a moment.
 1. Every analysis event becomes part of a scored moment (``moments.py``); each moment
-   that may seed a fragment gets a window with context around it, and so does each run
-   of seeds within ``run_span_s`` (``windows.py``).
+   that may seed a fragment gets a window with context around it (inside its own turns),
+   and so does each run of seeds within ``run_span_s`` (``windows.py``).
 2. Greedy rounds pick the window with the highest *gain*: the summed weights of the
    moments it shows that no chosen fragment shows yet, per second it adds to the
    selection (``length_penalty``), times ``theme_repeat_factor`` for every chosen
@@ -28,11 +28,13 @@ How it works, in the order the code does it:
    refill the neighbourhood greedily, keeping the result when it shows more (weight plus
    ``theme_bonus`` per theme).
 5. If fewer than ``min_count`` were found, fillers are added where the conversation has
-   no fragment yet: first around remaining (low-weight) moments far from the others, then
-   plain windows in the largest empty stretches. The count can stay under ``min_count``
-   only when ``min_count`` fragments of ``min_length_s`` would not fit in
-   ``max_share`` of the conversation (a conversation shorter than about 3 minutes with
-   the defaults), or when there is no room left between the chosen ones.
+   no fragment yet and budget is left: first around remaining (low-weight) moments far
+   from the others, then plain windows in the largest empty stretches. If still fewer, the
+   longest fragments are cut in two at a turn boundary (``_split``): the same turns, each
+   part with its own reason. No time is held back for the minimum during the greedy pass.
+   The count can stay under ``min_count`` when ``min_count`` fragments of ``min_length_s``
+   would not fit in the budget, or when no fragment can be cut into two parts that each
+   show a named moment.
 """
 
 from __future__ import annotations
