@@ -8,6 +8,8 @@ near-homophones). The test part is only ever scored: ``--errors`` (error analysi
     .venv/bin/python bench/analysis_quality.py [--sets tune,test] [--variants written,noq,asr]
     .venv/bin/python bench/analysis_quality.py --sets tune --errors summ
     .venv/bin/python bench/analysis_quality.py --cue-report      # hits of every lexicon phrase
+    .venv/bin/python bench/analysis_quality.py --fragments --sets tune [--rules-only]
+    .venv/bin/python bench/analysis_quality.py --fragments-why --sets tune [--rules-only]
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ sys.path.insert(0, str(ROOT))
 from pipeline.analysis import analyse  # noqa: E402
 from pipeline.analysis.context import AnalysisContext  # noqa: E402
 from pipeline.analysis.evaluation import (  # noqa: E402
+    MOMENT_LABELS,
     VARIANTS,
     TurnReport,
+    labelled_moments,
     load_items,
     load_split,
     moment_coverage,
+    predicted_turn_labels,
     rules_only,
     score_items,
     summary_row,
@@ -98,6 +103,85 @@ def fragment_coverage(items: list[LabelledConversation], settings: Settings) -> 
     return moment_coverage(items, fragments_of)
 
 
+LOSS_CAUSES = ("covered", "not detected", "not chosen", "boundary")
+
+
+def fragment_losses(
+    items: list[LabelledConversation], settings: Settings
+) -> tuple[dict[str, dict[str, int]], list[tuple[str, float, float, float, int]]]:
+    """Where coverage of the labelled moments is lost, per moment label.
+
+    Every labelled moment (see ``labelled_moments``) is either covered (half of its turn in one
+    fragment, the metric's rule), or lost because (a) the analysis raised no event of that label
+    in its turn (*not detected*), (b) it was detected but no fragment touches its turn (*not
+    chosen*: the budget or the greedy choice), or (c) a fragment touches the turn but holds less
+    than half of it (*boundary*). Also returned per conversation: its name, length, the share of
+    it the labelled turns fill, the share the fragments fill, and the number of fragments, so
+    one sees when the budget alone rules the goal out.
+    """
+    context = AnalysisContext.from_settings(settings)
+    counts = {label: dict.fromkeys(LOSS_CAUSES, 0) for label in MOMENT_LABELS}
+    per_conversation = []
+    for item in items:
+        conversation = ensure_sentences(item.conversation, context)
+        analysis = analyse(conversation, settings)
+        fragments = select_fragments(analysis, conversation, settings)
+        predicted = predicted_turn_labels(analysis, conversation)
+        detected = {
+            (turn.start, turn.end, label)
+            for turn, labels in zip(conversation.turns, predicted, strict=True)
+            for label in MOMENT_LABELS
+            if labels.get(label)
+        }
+        moments = labelled_moments(item)
+        for start, end, label in moments:
+            overlaps = [min(f.end, end) - max(f.start, start) for f in fragments]
+            if any(overlap >= 0.5 * max(end - start, 1e-6) for overlap in overlaps):
+                cause = "covered"
+            elif (start, end, label) not in detected:
+                cause = "not detected"
+            elif not any(overlap > 0 for overlap in overlaps):
+                cause = "not chosen"
+            else:
+                cause = "boundary"
+            counts[label][cause] += 1
+        duration = max(conversation.duration_s, 1e-6)
+        turns = {(start, end) for start, end, _ in moments}
+        per_conversation.append(
+            (
+                item.name,
+                duration,
+                _union_length(turns) / duration,
+                _union_length({(f.start, f.end) for f in fragments}) / duration,
+                len(fragments),
+            )
+        )
+    return counts, per_conversation
+
+
+def _union_length(spans: set[tuple[float, float]]) -> float:
+    """Seconds covered by the union of the spans."""
+    total, reach = 0.0, float("-inf")
+    for start, end in sorted(spans):
+        if end > reach:
+            total += end - max(start, reach)
+            reach = end
+    return total
+
+
+def losses_table(counts: dict[str, dict[str, int]]) -> str:
+    """One row per moment label: how many are covered and why the rest are not."""
+    lines = ["| Label | " + " | ".join(LOSS_CAUSES) + " | total |", "|---" * (len(LOSS_CAUSES) + 2) + "|"]
+    for label, row in [*counts.items(), ("all", _column_sums(counts))]:
+        cells = " | ".join(str(row[cause]) for cause in LOSS_CAUSES)
+        lines.append(f"| {label} | {cells} | {sum(row.values())} |")
+    return "\n".join(lines)
+
+
+def _column_sums(counts: dict[str, dict[str, int]]) -> dict[str, int]:
+    return {cause: sum(row[cause] for row in counts.values()) for cause in LOSS_CAUSES}
+
+
 def markdown_table(results: dict[tuple[str, str], TurnReport]) -> str:
     """One row per label, one column per set and variant, and the goals on test."""
     columns = list(results)
@@ -123,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cue-report", action="store_true", help="hits of every lexicon phrase on tune")
     parser.add_argument("--rules-only", action="store_true", help="without the learned decisions")
     parser.add_argument("--fragments", action="store_true", help="fragment coverage of the labelled moments")
+    parser.add_argument(
+        "--fragments-why", action="store_true", help="where fragment coverage is lost (tune sets only)"
+    )
     args = parser.parse_args(argv)
     settings = load_settings(environ={})
     if args.rules_only:
@@ -132,6 +219,18 @@ def main(argv: list[str] | None = None) -> int:
         from cue_report import cue_report
 
         print(cue_report(load_set("tune") + load_set("sample"), settings))
+        return 0
+    if args.fragments_why:
+        if any(s not in TUNE_SETS for s in sets):
+            parser.error("--fragments-why reads moments: tune sets only (the test part is only scored)")
+        for set_name in sets:
+            counts, per_conversation = fragment_losses(load_set(set_name), settings)
+            print(f"## {set_name}\n\n{losses_table(counts)}\n")
+            print("| conversation | minutes | labelled turns' share | fragments' share | fragments |")
+            print("|---|---|---|---|---|")
+            for name, duration, moments, shown, count in per_conversation:
+                print(f"| {name} | {duration / 60:.1f} | {moments:.2f} | {shown:.2f} | {count} |")
+            print()
         return 0
     if args.fragments:
         for set_name in sets:

@@ -74,6 +74,27 @@ class TurnEdges:
                 return aligned
         return window
 
+    def split_points(self, window: Window) -> list[float]:
+        """Times inside an aligned window where it can be cut in two without cutting a turn.
+
+        A cut never separates a question from the reply it waits for, nor a client's turn from
+        the klantmanager's turn that led into it, and never falls in overlapping speech; it lies
+        in the middle of the silence between the two turns.
+        """
+        points: list[float] = []
+        reach = float("-inf")
+        for i, span in enumerate(self.spans[:-1]):
+            following = self.spans[i + 1]
+            if following.start >= window.end:
+                break
+            reach = max(reach, span.end)
+            if span.start < window.start - 0.05 or reach > following.start + 1e-6:
+                continue
+            if self._with_replies(i) > i or self._leads_into(i, i + 1):
+                continue
+            points.append(round((reach + following.start) / 2, 2))
+        return points
+
     def _long_enough(self, first: int, last: int) -> Window:
         """Turns ``first..last`` padded, with following (else earlier) turns added up to ``min_length_s``."""
         minimum = min(self.frag.min_length_s, self.duration)

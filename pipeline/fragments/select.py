@@ -5,8 +5,8 @@ How it works, in the order the code does it:
 0. Events whose deciding words the recogniser was unsure of are left out
    (``confidence.py``), so a misheard word never becomes a moment.
 1. Every analysis event becomes part of a scored moment (``moments.py``); each moment
-   that may seed a fragment gets a window with context around it, and so does each run
-   of seeds within ``run_span_s`` (``windows.py``).
+   that may seed a fragment gets a window with context around it (inside its own turns),
+   and so does each run of seeds within ``run_span_s`` (``windows.py``).
 2. Greedy rounds pick the window with the highest *gain*: the summed weights of the
    moments it shows that no chosen fragment shows yet, per second it adds to the
    selection (``length_penalty``), times ``theme_repeat_factor`` for every chosen
@@ -22,16 +22,19 @@ How it works, in the order the code does it:
 3. A window that overlaps (or nearly touches) a chosen fragment is merged with it when
    the union stays under ``max_length_s``; otherwise it is trimmed to the free time
    around it, and dropped if that is shorter than ``min_length_s``.
-4. Nothing is added past ``max_count`` fragments or ``max_share`` of the conversation.
+4. Nothing is added past ``max_count`` fragments or the time budget (``time_budget``:
+   ``max_share`` of the conversation, more for a conversation under 6 minutes).
    Then up to ``improve_rounds`` repair passes drop one fragment (or two neighbours) and
    refill the neighbourhood greedily, keeping the result when it shows more (weight plus
    ``theme_bonus`` per theme).
 5. If fewer than ``min_count`` were found, fillers are added where the conversation has
-   no fragment yet: first around remaining (low-weight) moments far from the others, then
-   plain windows in the largest empty stretches. The count can stay under ``min_count``
-   only when ``min_count`` fragments of ``min_length_s`` would not fit in
-   ``max_share`` of the conversation (a conversation shorter than about 3 minutes with
-   the defaults), or when there is no room left between the chosen ones.
+   no fragment yet and budget is left: first around remaining (low-weight) moments far
+   from the others, then plain windows in the largest empty stretches. If still fewer, the
+   longest fragments are cut in two at a turn boundary (``_split``): the same turns, each
+   part with its own reason. No time is held back for the minimum during the greedy pass.
+   The count can stay under ``min_count`` when ``min_count`` fragments of ``min_length_s``
+   would not fit in the budget, or when no fragment can be cut into two parts that each
+   show a named moment.
 """
 
 from __future__ import annotations
@@ -102,6 +105,20 @@ def _is_positive(moments: list[Moment]) -> bool:
     return good > 0 and good > attention
 
 
+def time_budget(duration: float, frag: FragmentSettings) -> float:
+    """Seconds all fragments together may take: ``max_share`` of the conversation, and at
+    least ``short_budget_s`` when that is at most ``short_max_share`` of it.
+
+    What limits the fragments is the klantmanager's viewing time in a 45-minute reflection
+    talk and the rule that she sees a selection, not the whole conversation again. Half of a
+    3-minute conversation is 90 s, too little to show the moments of a dense short talk (the
+    labelled moments fill about half of the tune conversations' time); three minutes of video
+    fit easily in the talk, and a third of the conversation is still left out. From
+    ``short_budget_s / max_share`` (6 minutes) on, the share alone decides.
+    """
+    return max(frag.max_share * duration, min(frag.short_budget_s, frag.short_max_share * duration))
+
+
 class _Selection:
     """The fragments chosen so far and the bookkeeping the gain needs."""
 
@@ -112,7 +129,7 @@ class _Selection:
         self.edges = edges
         self.duration = duration
         self.frag = frag
-        self.budget = frag.max_share * duration
+        self.budget = time_budget(duration, frag)
         # min_count, unless that many shortest fragments would not fit in the budget
         self.target_count = min(frag.min_count, int(self.budget // min(frag.min_length_s, duration)))
         self.windows: list[Window] = []
@@ -163,10 +180,14 @@ class _Selection:
         return planned if len(planned) <= frag.max_count and self._fits(planned) else None
 
     def _fits(self, windows: list[Window]) -> bool:
-        """Within the budget, keeping room for the fragments still needed to reach the minimum."""
-        still_needed = max(self.target_count - len(windows), 0)
-        reserve = still_needed * min(self.frag.min_length_s, self.duration)
-        return sum(window.length for window in windows) + reserve <= self.budget + 1e-6
+        """Within the time budget.
+
+        No time is held back for the fragments still needed to reach ``min_count``: on a short
+        conversation that reserve only let fragments of ``min_length_s`` in, each showing one
+        turn, and left most of the budget unused. The count is reached afterwards, by fillers
+        in the time left and by cutting long fragments at turn boundaries (``_split``).
+        """
+        return sum(window.length for window in windows) <= self.budget + 1e-6
 
     def gain(self, window: Window, covered: np.ndarray, chosen: list[tuple[str, bool, int]]) -> float:
         """New weight shown per added second, discounted for themes and times already in.
@@ -334,6 +355,42 @@ def _fill(selection: _Selection, candidates: list[Window]) -> None:
         selection.place(best)
 
 
+def _split(selection: _Selection) -> None:
+    """Reach ``min_count`` by cutting the longest fragments in two at a turn boundary.
+
+    A dense stretch chosen as one long fragment shows several moments; shown as two
+    consecutive fragments, each gets its own reason and questions, and together they show
+    exactly the same turns (a cut never falls inside a turn, see ``TurnEdges.split_points``).
+    Both parts must be at least ``min_length_s`` and each must show a moment that a reason
+    names (``reason_min_weight``), so no part is an empty clip; the cut nearest the middle of
+    the fragment wins. When no fragment can be cut that way, the count stays under the minimum.
+    """
+    frag, timeline = selection.frag, selection.timeline
+    minimum = min(frag.min_length_s, selection.duration)
+    named = timeline.weights >= frag.reason_min_weight
+    while len(selection.windows) < selection.target_count:
+        cut = None
+        for window in sorted(selection.windows, key=lambda window: -window.length):
+            halves = [
+                (Window(window.start, point), Window(point, window.end))
+                for point in selection.edges.split_points(window)
+            ]
+            halves = [
+                (first, second)
+                for first, second in halves
+                if min(first.length, second.length) >= minimum
+                and (timeline.shown(first) & named).any()
+                and (timeline.shown(second) & named).any()
+            ]
+            if halves:
+                cut = (window, max(halves, key=lambda pair: min(pair[0].length, pair[1].length)))
+                break
+        if cut is None:
+            return
+        window, (first, second) = cut
+        selection.windows = [other for other in selection.windows if other != window] + [first, second]
+
+
 def _same_span(a: Moment, b: Moment) -> bool:
     """Two labels on one stretch (a feeling question that is also the feedback request)."""
     a_end, b_end = a.events[-1].end, b.events[-1].end
@@ -376,7 +433,7 @@ def select_fragments(analysis: Analysis, conversation: Conversation, settings: S
     frag = settings.fragments
     catalog = load_themes(settings)
     duration = conversation.duration_s
-    if duration <= 0 or frag.max_share * duration < min(frag.min_length_s, duration):
+    if duration <= 0 or time_budget(duration, frag) < min(frag.min_length_s, duration):
         return []
     analysis = confident(analysis, conversation, frag)  # misheard cues neither score nor seed
     sentences = conversation.sentences()
@@ -393,6 +450,7 @@ def select_fragments(analysis: Analysis, conversation: Conversation, settings: S
         if not shown
     ]
     _fill(selection, fillers)
+    _split(selection)
 
     fragments = []
     for window in sorted(selection.windows, key=lambda window: window.start):

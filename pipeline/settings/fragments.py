@@ -45,6 +45,9 @@ class FragmentSettings(Section):
     widen_after_share: float = Field(0.7, ge=0, le=1)  # of the time added to reach min_length_s
     max_length_s: float = Field(120.0, gt=0)
     max_share: float = Field(0.5, gt=0, le=1)  # of the conversation, all fragments together
+    # ... but at least short_budget_s when that is at most short_max_share (a short conversation)
+    short_budget_s: float = Field(180.0, ge=0)  # 0 = the share alone
+    short_max_share: float = Field(0.67, gt=0, le=1)
     min_count: int = Field(6, ge=1)
     max_count: int = Field(12, ge=1)
     merge_gap_s: float = Field(2.0, ge=0)
