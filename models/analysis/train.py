@@ -47,7 +47,7 @@ from pipeline.analysis.evaluation import (  # noqa: E402
     variant,
 )
 from pipeline.analysis.labelled import THEME_OF_TURN_LABEL, LabelledConversation  # noqa: E402
-from pipeline.analysis.learned.features import without_syntax  # noqa: E402
+from pipeline.analysis.learned.features import SYNTAX_KINDS, without_kinds  # noqa: E402
 from pipeline.analysis.learned.linear import FEATURE_VERSION, AnalysisModel, read_decision  # noqa: E402
 from pipeline.analysis.learned.units import THEMES, build_units  # noqa: E402
 from pipeline.analysis.runner import analyse_in_context, rule_findings  # noqa: E402
@@ -57,18 +57,26 @@ DATA = ROOT / "tests" / "data"
 OUT = ROOT / "models" / "analysis" / "kijkwijzer_analysis.json.gz"
 SETTINGS = {
     "variants": [["written", 0], ["noq", 0], ["asr", 1], ["asr", 2]],
-    "c_grid": [0.1, 0.3, 1.0],
+    "c_grid": [0.03, 0.1, 0.3, 1.0],
     "thresholds": [round(t, 2) for t in np.arange(0.2, 0.81, 0.05)],
     "folds": 5,
     "min_weight": 1e-3,
     "feature_version": FEATURE_VERSION,
     # the decisions that read part-of-speech n-grams; for self-answered they lowered the
     # grouped-CV F1 on ASR-like text (0.310 -> 0.289), so that model is fitted without them
-    "syntax_decisions": ["question", "focus"],
+    "syntax_decisions": ["question", "focus", "form"],
+    # Feature kinds a decision may be fitted without (name prefixes, see features.py); grouped
+    # CV picks one set per decision. Few positives and many character n-grams or context words
+    # let a model memorise its training sentences instead of learning the construction. The
+    # sentence decisions that read syntax have ten times the units and try fewer sets.
+    "exclusion_candidates": [[], ["c:"], ["prev:w:"], ["c:", "prev:w:"], ["c:", "next:w:", "next:b:"]],
+    "syntax_exclusion_candidates": [[], ["prev:w:"]],
 }
 LABEL_OF_THEME = {theme: label for label, theme in THEME_OF_TURN_LABEL.items()}
 WORD = re.compile(r"\w+")
 FOCUS_CLASSES = ("feeling", "fact", "other")
+FORMS = ("open", "closed")
+MULTICLASS = {"focus"}  # every other decision is binary (form: open = yes)
 # The feature that says the rules already hit a unit (units.rule_features), per decision.
 RULE_FEATURE = {"self_answered": "rule:self", **{theme: f"rule:{theme}" for theme in THEMES}}
 
@@ -137,7 +145,7 @@ def _gold_question(
 
 def collect(items: list[LabelledConversation], context: AnalysisContext) -> dict[str, Dataset]:
     """Training units of every decision from every tune conversation and variant."""
-    data = {name: Dataset() for name in ("question", "focus", "self_answered", *THEMES)}
+    data = {name: Dataset() for name in ("question", "focus", "form", "self_answered", *THEMES)}
     for original in items:
         gold_ranges = _question_ranges(original)
         for variant_name, seed in SETTINGS["variants"]:
@@ -161,6 +169,8 @@ def collect(items: list[LabelledConversation], context: AnalysisContext) -> dict
                         )
                     if question is not None and question.get("focus") in FOCUS_CLASSES:
                         data["focus"].add(units.sentences[view.position], question["focus"], item.name)
+                    if question is not None and question.get("form") in FORMS:
+                        data["form"].add(units.sentences[view.position], int(question["form"] == "open"), item.name)
                 _self_units(data["self_answered"], item, group, golds, units, gold.get("self"))
     return data
 
@@ -225,49 +235,54 @@ class Choice:
     c: float
     threshold: float
     score: float
+    excluded: tuple[str, ...] = ()
 
 
 def choose(name: str, dataset: Dataset, add_only: bool) -> Choice:
-    """Pick C (and, for a binary decision, the threshold) by grouped 5-fold CV.
+    """Pick the feature kinds, C and (for a binary decision) the threshold by grouped 5-fold CV.
 
     For an add-only decision the score is that of the rules' hit OR the model, as it runs.
     """
-    _, matrix = _matrix(dataset.features)
-    binary = name != "focus"
+    binary = name not in MULTICLASS
     labels = np.array(dataset.labels)
     rule_hit = np.array([_rule_hit(name, f) for f in dataset.features]) if add_only else None
-    folds = list(GroupKFold(n_splits=SETTINGS["folds"]).split(matrix, labels, np.array(dataset.groups)))
+    groups = np.array(dataset.groups)
     best = Choice(0.0, 0.5, -1.0)
-    for c in SETTINGS["c_grid"]:
-        if binary:
-            probabilities = np.zeros(len(labels))
-            for train, held in folds:
-                probabilities[held] = _fit(matrix[train], labels[train], c, True).predict_proba(matrix[held])[
-                    :, 1
-                ]
-            for threshold in SETTINGS["thresholds"]:
-                predicted = probabilities >= threshold
-                if rule_hit is not None:
-                    predicted |= rule_hit
-                score = _f1(labels.astype(bool), predicted)
+    candidates = SETTINGS[
+        "syntax_exclusion_candidates" if name in SETTINGS["syntax_decisions"] else "exclusion_candidates"
+    ]
+    for excluded in map(tuple, candidates):
+        _, matrix = _matrix([without_kinds(f, excluded) for f in dataset.features])
+        folds = list(GroupKFold(n_splits=SETTINGS["folds"]).split(matrix, labels, groups))
+        for c in SETTINGS["c_grid"]:
+            if binary:
+                probabilities = np.zeros(len(labels))
+                for train, held in folds:
+                    model = _fit(matrix[train], labels[train], c, True)
+                    probabilities[held] = model.predict_proba(matrix[held])[:, 1]
+                for threshold in SETTINGS["thresholds"]:
+                    predicted = probabilities >= threshold
+                    if rule_hit is not None:
+                        predicted |= rule_hit
+                    score = _f1(labels.astype(bool), predicted)
+                    if score > best.score:
+                        best = Choice(c, threshold, score, excluded)
+            else:
+                predicted = np.empty(len(labels), dtype=object)
+                for train, held in folds:
+                    predicted[held] = _fit(matrix[train], labels[train], c, False).predict(matrix[held])
+                score = float(np.mean([_f1(labels == cls, predicted == cls) for cls in FOCUS_CLASSES]))
                 if score > best.score:
-                    best = Choice(c, threshold, score)
-        else:
-            predicted = np.empty(len(labels), dtype=object)
-            for train, held in folds:
-                predicted[held] = _fit(matrix[train], labels[train], c, False).predict(matrix[held])
-            score = float(np.mean([_f1(labels == cls, predicted == cls) for cls in FOCUS_CLASSES]))
-            if score > best.score:
-                best = Choice(c, 0.5, score)
+                    best = Choice(c, 0.5, score, excluded)
     return best
 
 
 def fit(name: str, dataset: Dataset, choice: Choice, keep_groups: set[str] | None = None) -> dict[str, Any]:
     """Fit one decision with the chosen settings (on ``keep_groups`` only, when given)."""
     rows = [i for i, group in enumerate(dataset.groups) if keep_groups is None or group in keep_groups]
-    vectorizer, matrix = _matrix([dataset.features[i] for i in rows])
+    vectorizer, matrix = _matrix([without_kinds(dataset.features[i], choice.excluded) for i in rows])
     labels = np.array([dataset.labels[i] for i in rows])
-    binary = name != "focus"
+    binary = name not in MULTICLASS
     model = _fit(matrix, labels, choice.c, binary)
     names = vectorizer.get_feature_names_out()
     coef = model.coef_  # (1, n) for binary, (k, n) for multiclass
@@ -277,7 +292,12 @@ def fit(name: str, dataset: Dataset, choice: Choice, keep_groups: set[str] | Non
         "bias": [round(float(v), 4) for v in model.intercept_],
         "weights": {str(names[j]): [round(float(v), 4) for v in coef[:, j]] for j in np.flatnonzero(keep)},
         "threshold": choice.threshold,
-        "cv": {"score": round(choice.score, 4), "metric": "f1" if binary else "macro_f1", "C": choice.c},
+        "cv": {
+            "score": round(choice.score, 4),
+            "metric": "f1" if binary else "macro_f1",
+            "C": choice.c,
+            "excluded_kinds": list(choice.excluded),
+        },
         "units": len(labels),
     }
 
@@ -358,17 +378,17 @@ def main(argv: list[str] | None = None) -> int:
     data = collect(items, context)
     for name, dataset in data.items():
         if name not in SETTINGS["syntax_decisions"]:
-            dataset.features = [without_syntax(features) for features in dataset.features]
+            dataset.features = [without_kinds(features, SYNTAX_KINDS) for features in dataset.features]
     add_only = set(settings.analysis.learned.add_only)
-    choices = {name: choose(name, dataset, name in add_only) for name, dataset in data.items()}
-    decisions = {}
+    choices, decisions = {}, {}
     for name, dataset in data.items():
+        choices[name] = choose(name, dataset, name in add_only)
         decisions[name] = fit(name, dataset, choices[name])
         choice = choices[name]
         print(
             f"{name:18s} units {len(dataset.labels):6d}  C {choice.c:<4}  threshold {choice.threshold:.2f}  "
-            f"CV {'F1' if name != 'focus' else 'macro-F1'} {choice.score:.3f}  "
-            f"features {len(decisions[name]['weights'])}",
+            f"CV {'F1' if name not in MULTICLASS else 'macro-F1'} {choice.score:.3f}  "
+            f"without {','.join(choice.excluded) or '-'}  features {len(decisions[name]['weights'])}",
             flush=True,
         )
     identity = {

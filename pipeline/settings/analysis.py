@@ -128,7 +128,7 @@ class TopicSettings(Section):
 
 
 # the learned decisions: questions, focus and self-answers, plus every sentence theme
-LearnedDecision = Literal["question", "focus", "self_answered", SentenceTheme]
+LearnedDecision = Literal["question", "focus", "form", "self_answered", SentenceTheme]
 
 
 class LearnedSettings(Section):

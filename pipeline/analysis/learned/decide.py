@@ -9,6 +9,9 @@ the call:
   questions from word order and words that the rules missed; where the transcript marks its
   questions, the rules read them (in CV the model there only added false questions);
 - **focus** of every question: feeling, fact or other;
+- **form** of every question, open or closed: an invitation with words between "kun je" and
+  "vertellen", or a question without "?" whose word order the rules misread, is judged on its
+  words and part-of-speech n-grams together with the rules' own form;
 - **self-answered**: whether the next sentence of the turn answers the question; the model
   only adds to the rules here (self-answers are rare in the labelled data, and a hedged
   guess after a question, the textbook case, must never be lost);
@@ -76,6 +79,11 @@ def _questions(
 def _focus(found: Findings, scores: Scores) -> None:
     for position in found.questions:
         found.focus[position] = scores.classify("focus", position)
+
+
+def _forms(found: Findings, scores: Scores) -> None:
+    for position in found.questions:
+        found.forms[position] = "open" if scores.positive("form", position) else "closed"
 
 
 def _self_answers(
@@ -155,6 +163,8 @@ def revise(
         found.stacked = stacked_questions(conversation.turns, grouped, set(found.questions), context)
     if "focus" in use:
         _focus(found, sentence_scores)
+    if "form" in use:
+        _forms(found, sentence_scores)
     if "self_answered" in use:
         _self_answers(found, grouped, units, sentence_scores, model)
     add_only = set(context.settings.learned.add_only)

@@ -39,7 +39,6 @@ THEMES = {
     "emotion": "client",
     "resistance": "client",
 }
-SENTENCE_DECISIONS = ("question", "focus", "self_answered")
 
 
 def rule_features(position: int, found: Findings) -> Features:
