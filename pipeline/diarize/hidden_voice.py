@@ -8,9 +8,11 @@ each speaker's speech pieces (its segments cut at pauses, at least
 ``min_piece_s`` long) are embedded with CAM++ and clustered by average linkage.
 A group that only joins the rest above ``split_distance`` (1 - cosine), with
 the evidence a speaker needs (total speech, longest piece), becomes a speaker
-of its own. One voice's pieces joined at 0.30-0.44 on the five bench cases;
-the quiet-third set's job coach joined the client at 0.48. Without a consent
-count, or once the count is reached, nothing changes.
+of its own. With the consent one higher than the voices present, one voice's
+groups with that evidence joined the rest at 0.26-0.42 on the five bench
+cases; the quiet-third set's job coach joined the client at 0.485 (the
+threshold is the midpoint). Without a consent count, or once the count is
+reached, nothing changes.
 """
 
 from __future__ import annotations

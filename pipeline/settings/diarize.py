@@ -95,8 +95,8 @@ class HiddenVoiceSettings(Section):
     model_path: Path = Path("models/campplus/campplus.onnx")
     min_piece_s: float = Field(1.0, gt=0)  # shorter pieces embed too noisily to group
     # Average-linkage height (1 - cosine) above which a group is another voice:
-    # one voice's pieces joined at 0.30-0.44 on the bench cases, the quiet job coach at 0.48.
-    split_distance: float = Field(0.46, gt=0, le=2)
+    # one voice's pieces joined at 0.26-0.42 on the bench cases, the quiet job coach at 0.485.
+    split_distance: float = Field(0.45, gt=0, le=2)
     threads: int = Field(1, ge=1)  # onnxruntime intra-op threads
 
 
