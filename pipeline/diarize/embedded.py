@@ -29,6 +29,10 @@
 7. A cluster without enough evidence of its own (speech, longest turn,
    distance from the other centroids; :mod:`pipeline.diarize.evidence`) is
    merged into its nearest, and steps 4-6 rerun, until every cluster passes.
+   If fewer speakers remain than the consent expects, each speaker's speech
+   pieces are embedded with CAM++ and a group of them far enough from the rest
+   becomes a speaker of its own (:mod:`pipeline.diarize.hidden_voice`): a quiet
+   voice close to a main one, which the clustering split the main voice for.
 8. Where segmentation-3.0 (:mod:`pipeline.diarize.overlap`) hears two voices,
    the nearest other speaker is added, so segments overlap and the align stage
    can tell who started talking while whom was speaking. On real_dev_hard this
