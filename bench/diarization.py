@@ -19,13 +19,15 @@ of the same voice) and the align stage:
 * words at changes: of the words whose centre is within 1 s of a reference
   speaker change, the share whose role after alignment is the reference role.
   A word's reference speaker is the reference utterance it overlaps; where two
-  overlap, the one whose text contains the word;
+  overlap, the one whose text contains the word. ``words_by_change`` splits
+  them by the two roles at the nearest change, and ``--list-words`` prints each
+  wrong one (reference and assigned role, distance to the change);
 * cost: diarisation CPU seconds per audio second (process time, which a busy
   machine distorts less than wall time), and wall-clock RTF.
 
     .venv/bin/python bench/diarization.py [--backend embedded|pyannote] [--pipeline-dir DIR]
         [--files gesprek_tts,real_dev_dialogue,real_dev_hard,quiet_third,interpreter]
-        [--transcripts CACHE_DIR] [--no-overlap]
+        [--transcripts CACHE_DIR] [--no-overlap] [--list-words]
 
 The pyannote backend needs ``pip install '.[pyannote]'`` and real weights in
 ``--pipeline-dir``; with the random-weight test fixture its numbers mean nothing.
@@ -234,6 +236,44 @@ def reference_speaker(reference: Reference, texts: dict[tuple[float, float], str
     return min(reference.segments, key=lambda seg: max(seg[0] - centre, centre - seg[1]))[2]
 
 
+@dataclass(frozen=True)
+class WordAtChange:
+    """A word within the radius of a reference speaker change, with who said it and who got it."""
+
+    word: TimedWord
+    reference: str
+    assigned: str | None
+    distance_s: float  # word centre minus the nearest change
+    change: str  # the two roles at that change, e.g. "client-other"
+
+
+def words_near_changes(
+    reference: Reference,
+    texts: dict[tuple[float, float], str],
+    conversation: Conversation,
+    radius: float = 1.0,
+) -> list[WordAtChange]:
+    """Every word whose centre is within ``radius`` s of a reference speaker change."""
+    ordered = sorted(reference.segments)
+    changes = [
+        (t, "-".join(sorted((a[2], b[2]))))
+        for a, b in itertools.pairwise(ordered)
+        if a[2] != b[2]
+        for t in (a[1], b[0])
+    ]
+    labels = {speaker.id: speaker.label for speaker in conversation.speakers}
+    out = []
+    for turn in conversation.turns:
+        for word in turn.words:
+            centre = (word.start + word.end) / 2
+            near = [(abs(centre - t), t, kind) for t, kind in changes if abs(centre - t) <= radius]
+            if near:
+                _, t, kind = min(near)
+                truth = reference_speaker(reference, texts, word)
+                out.append(WordAtChange(word, truth, labels.get(word.speaker), round(centre - t, 2), kind))
+    return out
+
+
 def words_at_changes(
     reference: Reference,
     texts: dict[tuple[float, float], str],
@@ -241,18 +281,19 @@ def words_at_changes(
     radius: float = 1.0,
 ) -> tuple[float, int]:
     """Share of words within ``radius`` s of a reference speaker change that get the reference role."""
-    ordered = sorted(reference.segments)
-    changes = [t for a, b in itertools.pairwise(ordered) if a[2] != b[2] for t in (a[1], b[0])]
-    labels = {speaker.id: speaker.label for speaker in conversation.speakers}
-    near = right = 0
-    for turn in conversation.turns:
-        for word in turn.words:
-            centre = (word.start + word.end) / 2
-            if not any(abs(centre - t) <= radius for t in changes):
-                continue
-            near += 1
-            right += labels.get(word.speaker) == reference_speaker(reference, texts, word)
-    return (round(right / near, 4) if near else float("nan")), near
+    near = words_near_changes(reference, texts, conversation, radius)
+    right = sum(item.assigned == item.reference for item in near)
+    return (round(right / len(near), 4) if near else float("nan")), len(near)
+
+
+def changes_by_kind(near: list[WordAtChange]) -> str:
+    """Right/all words at changes per kind of change, e.g. ``client-klantmanager 487/487``."""
+    kinds = sorted({item.change for item in near})
+    return "; ".join(
+        f"{kind} {sum(i.assigned == i.reference for i in near if i.change == kind)}"
+        f"/{sum(i.change == kind for i in near)}"
+        for kind in kinds
+    )
 
 
 def main_voice_scores(
@@ -273,9 +314,13 @@ def main_voice_scores(
 
 
 def evaluate(
-    name: str, settings: Settings, transcript: Transcript | None = None, case: Case | None = None
+    name: str,
+    settings: Settings,
+    transcript: Transcript | None = None,
+    case: Case | None = None,
+    list_words: bool = False,
 ) -> dict[str, float | str]:
-    """Every measure of one sample (or built set) with ``settings``."""
+    """Every measure of one sample (or built set); ``list_words`` prints the wrong words near changes."""
     case = case or load_case(name, settings)
     if transcript is not None:
         case = replace(case, transcript=transcript)
@@ -298,6 +343,15 @@ def evaluate(
     conversation = align(case.transcript, diarization, heuristic_roles, settings)
     texts = _reference_texts(case)
     share, near = words_at_changes(reference, texts, conversation)
+    listing = words_near_changes(reference, texts, conversation)
+    if list_words:
+        for item in listing:
+            if item.assigned != item.reference:
+                print(
+                    f"{name}: {item.word.start:8.2f} {item.word.text!r} reference {item.reference}, "
+                    f"assigned {item.assigned}, {item.distance_s:+.2f} s from a {item.change} change",
+                    file=sys.stderr,
+                )
     return {
         "file": name,
         "backend": diarization.backend,
@@ -314,6 +368,7 @@ def evaluate(
         **overlap_scores(reference, conversation.overlaps),
         "words_at_changes": share,
         "words_near_changes": near,
+        "words_by_change": changes_by_kind(listing),
     }
 
 
@@ -338,6 +393,9 @@ def main() -> None:
     )
     parser.add_argument("--transcripts", type=Path, help="cache folder for transcripts between runs")
     parser.add_argument("--no-overlap", action="store_true", help="diarization.overlap.enabled: false")
+    parser.add_argument(
+        "--list-words", action="store_true", help="print each wrongly assigned word near a change (stderr)"
+    )
     args = parser.parse_args()
     settings = load_settings()
     settings.diarization.backend = args.backend
@@ -350,7 +408,7 @@ def main() -> None:
         if case is None:
             print(f"skipping {name}: sample or reference not found", file=sys.stderr)
             continue
-        rows.append(evaluate(name, settings, case=case))
+        rows.append(evaluate(name, settings, case=case, list_words=args.list_words))
     columns = list(rows[0]) if rows else []
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))

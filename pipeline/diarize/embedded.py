@@ -29,6 +29,10 @@
 7. A cluster without enough evidence of its own (speech, longest turn,
    distance from the other centroids; :mod:`pipeline.diarize.evidence`) is
    merged into its nearest, and steps 4-6 rerun, until every cluster passes.
+   If fewer speakers remain than the consent expects, each speaker's speech
+   pieces are embedded with CAM++ and a group of them far enough from the rest
+   becomes a speaker of its own (:mod:`pipeline.diarize.hidden_voice`): a quiet
+   voice close to a main one, which the clustering split the main voice for.
 8. Where segmentation-3.0 (:mod:`pipeline.diarize.overlap`) hears two voices,
    the nearest other speaker is added, so segments overlap and the align stage
    can tell who started talking while whom was speaking. On real_dev_hard this
@@ -44,8 +48,10 @@ from collections.abc import Callable
 import numpy as np
 
 from pipeline.audio import Audio
+from pipeline.diarize.campplus import embed_pieces, load_campplus
 from pipeline.diarize.clustering import cluster_windows
 from pipeline.diarize.evidence import cluster_evidence, merge_labels, weakest_merge
+from pipeline.diarize.hidden_voice import hidden_groups, relabel, speech_pieces
 from pipeline.diarize.mel import HOP, mel_frames, normalize_volume
 from pipeline.diarize.overlap import overlap_probability, overlap_runs
 from pipeline.diarize.vad import speech_regions
@@ -496,6 +502,51 @@ def _overlaps(
     return overlap_runs(probability, speech, settings.diarization.overlap, FRAME_S)
 
 
+def _hidden_voices(
+    audio: Audio,
+    settings: Settings,
+    runs: list[tuple[int, int, int]],
+    regions: list[Span],
+    centroids: np.ndarray,
+    expected: int,
+    embed: Callable[[list[Span]], np.ndarray],
+) -> tuple[list[tuple[int, int, int]], np.ndarray]:
+    """Runs and centroids with quiet voices found inside the speakers (:mod:`pipeline.diarize.hidden_voice`).
+
+    A new speaker's d-vector centroid (what roles and voice profiles compare)
+    comes from clustering-size windows over its pieces.
+    """
+    config = settings.diarization.hidden_voice
+    session = load_campplus(settings.resolve(config.model_path), config.threads) if config.enabled else None
+    if session is None:
+        return runs, centroids
+    pieces = speech_pieces(runs, regions)
+    shortest = round(config.min_piece_s / FRAME_S)
+    long_enough = [i for i, (start, end, _) in enumerate(pieces) if end - start >= shortest]
+    if not long_enough:
+        return runs, centroids
+    samples = [(pieces[i][0] * HOP, pieces[i][1] * HOP) for i in long_enough]
+    vectors = embed_pieces(session, audio.samples, samples)
+    embeddings = np.zeros((len(pieces), vectors.shape[1]), np.float32)  # zero rows: not embedded
+    embeddings[long_enough] = vectors
+    groups = hidden_groups(
+        pieces, embeddings, expected - len(centroids), settings.diarization.evidence, config.split_distance,
+        FRAME_S,
+    )  # fmt: skip
+    if not groups:
+        return runs, centroids
+    window = round(settings.diarization.embedded.window_s / FRAME_S)
+    added = []
+    for group in groups:
+        spans = [(pieces[i][0], pieces[i][1]) for i in group]
+        windows = plan_windows(spans, window, window, min_window=1)
+        mean = embed(windows).mean(axis=0)
+        added.append(mean / max(float(np.linalg.norm(mean)), 1e-12))
+    relabelled = relabel(pieces, groups, len(centroids))
+    fill_gap = round(settings.diarization.embedded.fill_gap_s / FRAME_S)
+    return _merge(relabelled, fill_gap), np.vstack([centroids, *added])
+
+
 def diarize_embedded(
     audio: Audio, settings: Settings, num_speakers: int | None, min_speakers: int, max_speakers: int
 ) -> Diarization:
@@ -546,6 +597,8 @@ def diarize_embedded(
         if merge is None:
             break
         labels = merge_labels(labels, *merge)
+    if num_speakers is not None and len(centroids) < num_speakers:
+        runs, centroids = _hidden_voices(audio, settings, runs, regions, centroids, num_speakers, embed)
     overlaps = _overlaps(probability, settings, runs, len(mel))
     segments_frames = add_overlapping_speakers(
         runs, overlaps, len(mel), bridge=round(config.fill_gap_s / FRAME_S)
