@@ -170,7 +170,8 @@ def collect(items: list[LabelledConversation], context: AnalysisContext) -> dict
                     if question is not None and question.get("focus") in FOCUS_CLASSES:
                         data["focus"].add(units.sentences[view.position], question["focus"], item.name)
                     if question is not None and question.get("form") in FORMS:
-                        data["form"].add(units.sentences[view.position], int(question["form"] == "open"), item.name)
+                        is_open = int(question["form"] == "open")
+                        data["form"].add(units.sentences[view.position], is_open, item.name)
                 _self_units(data["self_answered"], item, group, golds, units, gold.get("self"))
     return data
 
