@@ -87,7 +87,12 @@ def _forms(found: Findings, scores: Scores) -> None:
 
 
 def _self_answers(
-    found: Findings, grouped: list[list[SentenceView]], units: Units, scores: Scores, model: AnalysisModel
+    found: Findings,
+    grouped: list[list[SentenceView]],
+    units: Units,
+    scores: Scores,
+    model: AnalysisModel,
+    context: AnalysisContext,
 ) -> None:
     decision = model["self_answered"]
     for group in grouped:
@@ -98,6 +103,8 @@ def _self_answers(
                 continue
             answer = group[i + 1]
             pause = round(max(0.0, answer.sentence.start - view.sentence.end), 3)
+            if pause > context.settings.self_answer.max_pause_s:
+                continue  # the client had room to answer: by definition not self-answered
             reason = _reason(decision, units.sentences[view.position])
             found.self_answers[view.position] = SelfAnswer(answer.position, pause, 0, (reason,))
 
@@ -166,6 +173,6 @@ def revise(
     if "form" in use:
         _forms(found, sentence_scores)
     if "self_answered" in use:
-        _self_answers(found, grouped, units, sentence_scores, model)
+        _self_answers(found, grouped, units, sentence_scores, model, context)
     add_only = set(context.settings.learned.add_only)
     _themes(found, conversation, grouped, units, model, (sentence_scores, turn_scores), use, add_only)
