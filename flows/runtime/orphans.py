@@ -3,10 +3,9 @@
 A command killed with ``kill -9`` (or by the OOM killer, or a power cut) cannot report
 its end, so Prefect keeps showing its flow and task runs as Running. The next command
 finds the work unfinished and redoes it, but the UI would still show the dead run as
-busy, which misleads whoever watches it. Every flow run a command starts carries two
-tags, the host and the process id; a later command on the same host marks the runs of
-processes that no longer exist as Crashed. Runs of other hosts sharing one API are left
-alone: their processes cannot be checked from here.
+busy. Every flow run a command starts carries two tags, the host and the process id; a
+later command on the same host marks the runs of processes that no longer exist as
+Crashed. Runs of other hosts sharing one API are left alone: they cannot be checked here.
 """
 
 from __future__ import annotations

@@ -1,22 +1,18 @@
 """Where the flows find their Prefect API, with little start-up cost and nothing in ``~``.
 
-Prefect 3 needs an API server for every flow run. Without ``PREFECT_API_URL`` it starts a
-temporary server in each process, which took 20-56 s on two cores (most of it importing
-the server and migrating a fresh SQLite database). So the order is:
-
-1. ``orchestration.api_url`` or ``PREFECT_API_URL``: a server someone runs (shared, with UI).
-2. ``server.json`` in PREFECT_HOME: the server ``kijkwijzer server`` runs for this data
-   root.
-3. ``server.json`` in :func:`local_server_home` (one per host and user; the configured
-   ``orchestration.prefect_home`` when there is one): the local server an earlier command
-   started, whatever its ``--out`` or ``--root``.
-4. Otherwise start :mod:`flows.runtime.local_server` there in the background: the first command
-   waits for it, later commands reuse it; it stops itself after ``server_idle_shutdown_s``.
+Prefect 3 needs an API server for every flow run; without ``PREFECT_API_URL`` it starts a
+temporary one per process (20-56 s on two cores: importing it, migrating a fresh SQLite
+database). So the order is: 1. ``orchestration.api_url`` or ``PREFECT_API_URL`` (a server
+someone runs, shared, with UI); 2. ``server.json`` in PREFECT_HOME (``kijkwijzer server``
+for this data root); 3. ``server.json`` in :func:`local_server_home` (one per host and
+user, or the configured ``orchestration.prefect_home``): the local server an earlier
+command started, whatever its ``--out`` or ``--root``; 4. otherwise start
+:mod:`flows.runtime.local_server` there: the first command waits for it, later ones reuse
+it, and it stops itself after ``server_idle_shutdown_s``.
 
 PREFECT_HOME lives inside the data root (``process``: next to ``--out``), telemetry is
 off (``DO_NOT_TRACK``, server analytics), and Prefect's own temporary server is disabled
-so a misconfiguration fails fast instead of silently waiting a minute. Call
-:func:`start_runtime` before importing Prefect: its settings are read at import.
+so a misconfiguration fails fast. Call :func:`start_runtime` before importing Prefect.
 """
 
 from __future__ import annotations
@@ -211,8 +207,7 @@ def local_server_home() -> Path:
 
 def _spawn_local_server(home: Path, host: str, idle_exit_s: float) -> tuple[str, subprocess.Popen]:
     port = free_port(host)
-    # Headless, no deployments, workers, schedules, pauses or automations: those services'
-    # loops are idle CPU for nothing. Task runs (task_run_recorder) and events stay.
+    # Headless: no deployment, worker, schedule, pause or automation loops (task runs, events stay).
     env = dict(os.environ, PREFECT_HOME=str(home))
     env.update({f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in _IDLE_SERVICES})
     if migrated_marker(home).exists() and (home / "prefect.db").exists():

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.errors import KijkwijzerError
@@ -34,8 +35,16 @@ CHROMIUM_FLAGS = (
 )
 
 
-def print_pdf(html_path: Path, pdf_path: Path, report: ReportSettings) -> Path:
-    """Render ``html_path`` to ``pdf_path``; a clear error says how to fix a missing Chromium."""
+def print_pdf(html_path: Path, pdf_path: Path, report: ReportSettings, earlier: Iterable[Path] = ()) -> Path:
+    """Render ``html_path`` to ``pdf_path``; a clear error says how to fix a missing Chromium.
+
+    ``earlier`` are folders of sheets printed before (the recording's stored sheet results).
+    Where one holds the same HTML, byte for byte, its ``sheet.pdf`` is copied instead of
+    printed: Chromium is a second process that costs 2-3 s of wall time per sheet, the
+    largest part of an analysis-only reprocess whose rules left this sheet unchanged.
+    """
+    if reused := _earlier_print(html_path, pdf_path.name, earlier):
+        return atomic_write_bytes(pdf_path, reused)
     executable = shutil.which(report.chromium)
     if executable is None:
         raise KijkwijzerError(
@@ -64,6 +73,20 @@ def print_pdf(html_path: Path, pdf_path: Path, report: ReportSettings) -> Path:
             last = (result.stderr.strip().splitlines() or ["no output"])[-1]
             raise KijkwijzerError(f"{html_path}: chromium could not print the PDF ({last})")
         return atomic_write_bytes(pdf_path, target.read_bytes())
+
+
+def _earlier_print(html_path: Path, pdf_name: str, earlier: Iterable[Path]) -> bytes | None:
+    """The PDF printed from identical HTML in one of the ``earlier`` folders, if any."""
+    html = html_path.read_bytes()
+    for folder in earlier:
+        try:
+            if (folder / html_path.name).read_bytes() == html:
+                pdf = (folder / pdf_name).read_bytes()
+                if pdf:
+                    return pdf
+        except OSError:  # no such sheet, or a half-pruned folder: print instead
+            continue
+    return None
 
 
 def _quiet_env(home: str) -> dict[str, str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -339,6 +340,7 @@ def write_sheet(
     recorded_on: date | None = None,
     media_kind: str | None = None,
     review: Review | None = None,
+    earlier: Iterable[Path] = (),
 ) -> list[Path]:
     """Write sheet.html, sheet.md, fragments.json and (when enabled) sheet.pdf into ``out_dir``.
 
@@ -348,6 +350,7 @@ def write_sheet(
     ``history`` (``pipeline.intentions.load_history``) adds "Sinds vorige keer".
     ``review`` (``pipeline.review``), when a researcher published the sheet, must hold the
     same fragments in its kept list; it adds her notes and the client's feedback, marked as theirs.
+    ``earlier``: folders of sheets written before, whose PDF is reused for identical HTML.
     """
     out_dir = private_dir(Path(out_dir))
     context, views = _context(
@@ -360,5 +363,5 @@ def write_sheet(
     )
     written = [html_path, md_path, json_path]
     if settings.report.pdf:
-        written.append(print_pdf(html_path, out_dir / "sheet.pdf", settings.report))
+        written.append(print_pdf(html_path, out_dir / "sheet.pdf", settings.report, earlier))
     return written

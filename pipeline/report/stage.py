@@ -39,6 +39,7 @@ def _sheet(s: StageInput) -> list[str]:
     from pipeline.report.interview_guide import write_interview_guide
     from pipeline.report.sheet import load_texts, write_sheet
     from pipeline.review.stage_inputs import reviewed_fragments
+    from pipeline.stages.store import stored_results
 
     conversation, analysis, fragments = s.results["align"], s.results["analysis"], s.results["fragments"]
     review = reviewed_fragments(
@@ -69,6 +70,7 @@ def _sheet(s: StageInput) -> list[str]:
         history=_history(s.job, s.settings),
         recorded_on=s.job.consent.recorded_on,
         review=review,
+        earlier=stored_results(s.job.cache_dir, SPEC.name),  # their PDF serves an unchanged sheet
     )
     return sorted(path.name for path in written)
 

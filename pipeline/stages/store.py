@@ -213,6 +213,11 @@ def stage_dir(cache_dir: Path, stage: str, key: str) -> Path:
     return cache_dir / f"{stage}-{key}"
 
 
+def stored_results(cache_dir: Path, stage: str) -> list[Path]:
+    """The result folders of ``stage`` kept in ``cache_dir``, whatever their key."""
+    return sorted(path for path in cache_dir.glob(f"{stage}-*") if path.is_dir())
+
+
 def prefect_record(cache_dir: Path, stage: str, key: str, variant: str = "") -> Path:
     """Prefect's cache record for this stage result (its cache key is the path).
 
