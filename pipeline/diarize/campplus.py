@@ -11,39 +11,18 @@ speech pieces (:mod:`pipeline.diarize.hidden_voice`), where its cost (about
 
 from __future__ import annotations
 
-import logging
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from pipeline.diarize.fbank import fbank
-
-log = logging.getLogger(__name__)
-
-
-@lru_cache(maxsize=2)
-def _session(path: Path, threads: int) -> Any:
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+from pipeline.diarize.onnx_session import load_session
 
 
 def load_campplus(path: Path, threads: int) -> Any:
     """The onnxruntime session, or None (with one warning) when the model file is missing."""
-    if not path.is_file():
-        log.warning(
-            "hidden-voice search is off: speaker model %s is missing "
-            "(restore it with `git checkout -- %s`, or set diarization.hidden_voice.enabled: false)",
-            path,
-            path,
-        )
-        return None
-    return _session(path, threads)
+    return load_session(path, threads, "hidden-voice search", "diarization.hidden_voice.enabled")
 
 
 def embed_pieces(session: Any, samples: np.ndarray, pieces: list[tuple[int, int]]) -> np.ndarray:

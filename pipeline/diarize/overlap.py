@@ -9,16 +9,13 @@ from the clustering. Windows every ``step_s`` are averaged per frame.
 
 from __future__ import annotations
 
-import logging
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from pipeline.diarize.onnx_session import load_session
 from pipeline.settings.diarize import OverlapSettings
-
-log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16_000
 MODEL_STEP = 270  # samples per output frame (SincNet stride 10, three max-pools of 3)
@@ -27,27 +24,9 @@ MODEL_CENTRE = 495  # sample at the centre of the first output frame's receptive
 OVERLAP_CLASSES = slice(4, 7)
 
 
-@lru_cache(maxsize=2)
-def _session(path: Path, threads: int) -> Any:
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-
-
 def load_segmentation(path: Path, threads: int) -> Any:
     """The onnxruntime session, or None (with one warning) when the model file is missing."""
-    if not path.is_file():
-        log.warning(
-            "overlap detection is off: segmentation model %s is missing "
-            "(restore it with `git checkout -- %s`, or set diarization.overlap.enabled: false)",
-            path,
-            path,
-        )
-        return None
-    return _session(path, threads)
+    return load_session(path, threads, "overlap detection", "diarization.overlap.enabled")
 
 
 def overlap_probability(
