@@ -17,6 +17,8 @@ reached, nothing changes.
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 
@@ -26,13 +28,20 @@ Run = tuple[int, int, int]  # [start, end) in frames, label
 
 
 def speech_pieces(runs: list[Run], regions: list[tuple[int, int]]) -> list[Run]:
-    """The runs cut at the pauses between speech regions (a run may bridge a short pause)."""
+    """The runs cut at the pauses between speech regions (a run may bridge a short pause).
+
+    Both lists are in time order and the regions do not overlap, so each run only visits
+    the regions it touches (an hour of speech has about a thousand of each).
+    """
+    ends = [last for _, last in regions]
     pieces = []
     for start, end, label in runs:
-        for first, last in regions:
-            low, high = max(start, first), min(end, last)
+        i = bisect.bisect_right(ends, start)  # the first region that ends after the run starts
+        while i < len(regions) and regions[i][0] < end:
+            low, high = max(start, regions[i][0]), min(end, regions[i][1])
             if high > low:
                 pieces.append((low, high, label))
+            i += 1
     return pieces
 
 
