@@ -8,11 +8,14 @@ form ever shows; the analysis matches lemmas such as ``<aflopen>``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT_LABEL = "ROOT"  # spaCy's label for the sentence root (head = itself)
+LINKER = "((?:en|er|e|s)?-?)"  # what Dutch puts between the parts of a compound
+HEAD_PREFIX = 3  # letters of the head part the form must show right after the linker
 
 
 @dataclass(frozen=True)
@@ -43,9 +46,31 @@ def document_id(sent_id: str) -> str:
     return sent_id
 
 
-def normalise_lemma(lemma: str) -> str:
-    """Join the treebanks' compound-lemma parts ("af_lopen" → "aflopen"); keep a lone "_"."""
-    return lemma.replace("_", "") if lemma != "_" else lemma
+def normalise_lemma(lemma: str, form: str = "") -> str:
+    """One word for a compound lemma: its parts joined with the linking sound the form shows.
+
+    The treebanks write compound lemmas with underscores ("opleiding_ploeg" for
+    "opleidingsploeg", "kabinet_Van" for "kabinet-Van", "af_lopen" for "afgelopen"). A plain
+    join would give non-words ("opleidingploeg") that no lemmatizer can learn from the form, and
+    no lexicon lemma ever matches. Where the form is the parts with a linking "s", "e", "en",
+    "er" or hyphen between them and the head word at its end, the join keeps that linker
+    ("opleidingsploeg", "kabinet-Van"); otherwise (separable verbs, "ge-" participles:
+    "afgelopen") the parts are joined as they are ("aflopen"). A lone "_" stays.
+    """
+    if lemma == "_" or "_" not in lemma:
+        return lemma
+    parts = [part for part in lemma.split("_") if part]
+    match = _compound_pattern(parts).match(form.lower()) if form else None
+    if match is None:
+        return "".join(parts)
+    linkers = [form[match.start(i) : match.end(i)] for i in range(1, len(parts))]
+    return "".join(part + linker for part, linker in zip(parts, [*linkers, ""], strict=True))
+
+
+def _compound_pattern(parts: list[str]) -> re.Pattern[str]:
+    """Modifier parts with a linker after each, then the head's first letters (it may inflect)."""
+    modifiers = "".join(re.escape(part.lower()) + LINKER for part in parts[:-1])
+    return re.compile(modifiers + re.escape(parts[-1].lower()[:HEAD_PREFIX]))
 
 
 def _sentence(comments: dict[str, str], rows: list[list[str]], where: str) -> UdSentence:
@@ -56,7 +81,7 @@ def _sentence(comments: dict[str, str], rows: list[list[str]], where: str) -> Ud
         spaces.append("SpaceAfter=No" not in row[9].split("|"))
         upos.append(row[3])
         feats.append("" if row[5] == "_" else row[5])
-        lemmas.append(normalise_lemma(row[2]))
+        lemmas.append(normalise_lemma(row[2], row[1]))
         head = int(row[6])
         heads.append(index if head == 0 else head - 1)
         deps.append(ROOT_LABEL if head == 0 else row[7])
