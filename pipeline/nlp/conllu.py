@@ -52,8 +52,9 @@ def normalise_lemma(lemma: str, form: str = "") -> str:
     The treebanks write compound lemmas with underscores ("opleiding_ploeg" for
     "opleidingsploeg", "kabinet_Van" for "kabinet-Van", "af_lopen" for "afgelopen"). A plain
     join would give non-words ("opleidingploeg") that no lemmatizer can learn from the form, and
-    no lexicon lemma ever matches. Where the form is the parts with a linking "s", "e", "en",
-    "er" or hyphen between them and the head word at its end, the join keeps that linker
+    no lexicon lemma ever matches. Where the form starts with the modifier parts, each followed
+    by a linking "s", "e", "en", "er" or hyphen (or none), and then the first letters of the
+    head part (which may inflect: "relaties" for "relatie"), the join keeps those linkers
     ("opleidingsploeg", "kabinet-Van"); otherwise (separable verbs, "ge-" participles:
     "afgelopen") the parts are joined as they are ("aflopen"). A lone "_" stays.
     """
