@@ -52,7 +52,7 @@ from pipeline.diarize.campplus import embed_pieces, load_campplus
 from pipeline.diarize.clustering import cluster_windows
 from pipeline.diarize.evidence import cluster_evidence, merge_labels, weakest_merge
 from pipeline.diarize.hidden_voice import hidden_groups, relabel, speech_pieces
-from pipeline.diarize.mel import HOP, mel_frames, normalize_volume
+from pipeline.diarize.mel import HOP, mel_frames, volume_gain
 from pipeline.diarize.overlap import overlap_probability, overlap_runs
 from pipeline.diarize.vad import speech_regions
 from pipeline.diarize.voice_encoder import VoiceEncoder, load_voice_encoder
@@ -106,8 +106,14 @@ def embed_spans(
 
 
 def encoder_mel(samples: np.ndarray, config: EmbeddedSettings) -> np.ndarray:
-    """The encoder's input frames for a whole recording (level-normalised like resemblyzer)."""
-    return mel_frames(normalize_volume(samples, config.volume_target_dbfs))
+    """The encoder's input frames for a whole recording (level-normalised like resemblyzer).
+
+    Scaling the samples by a gain scales their mel power by its square, so the gain is applied
+    to the 40 bands instead of to a copy of the whole recording.
+    """
+    mel = mel_frames(samples)
+    mel *= np.float32(volume_gain(samples, config.volume_target_dbfs) ** 2)
+    return mel
 
 
 def window_embeddings(

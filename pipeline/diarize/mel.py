@@ -63,30 +63,42 @@ def _hann() -> np.ndarray:
 def mel_frames(wav: np.ndarray, block: int = 6000) -> np.ndarray:
     """(n_frames, 40) float32 mel power frames of 16 kHz audio; frame k is centred on sample 160 k.
 
-    Frames are transformed ``block`` at a time so an hour of audio never
-    holds its whole complex spectrum in memory.
+    Frames are transformed ``block`` at a time, each block from its own zero-padded slice of the
+    samples, so an hour of audio (230 MB of float32) is never copied whole nor holds its whole
+    complex spectrum in memory.
     """
-    padded = np.pad(np.asarray(wav, dtype=np.float32), N_FFT // 2, mode="constant")
-    n_frames = 1 + (len(padded) - N_FFT) // HOP
-    frames = np.lib.stride_tricks.sliding_window_view(padded, N_FFT)[::HOP][:n_frames]
+    wav = np.asarray(wav, dtype=np.float32)
+    half = N_FFT // 2
+    n_frames = 1 + len(wav) // HOP
     out = np.empty((n_frames, N_MELS), np.float32)
     for first in range(0, n_frames, block):
-        spectrum = np.fft.rfft(frames[first : first + block] * _hann(), axis=-1)
+        count = min(block, n_frames - first)
+        low, high = first * HOP - half, (first + count - 1) * HOP + half
+        piece = np.pad(
+            wav[max(low, 0) : max(min(high, len(wav)), 0)], (max(-low, 0), max(high - len(wav), 0))
+        )
+        frames = np.lib.stride_tricks.sliding_window_view(piece, N_FFT)[::HOP][:count]
+        spectrum = np.fft.rfft(frames * _hann(), axis=-1)
         power = (spectrum.real**2 + spectrum.imag**2).astype(np.float32)
-        out[first : first + block] = power @ mel_filterbank().T
+        out[first : first + count] = power @ mel_filterbank().T
     return out
 
 
-def normalize_volume(wav: np.ndarray, target_dbfs: float = -30.0) -> np.ndarray:
-    """Raise (never lower) the level to ``target_dbfs`` RMS, as resemblyzer's preprocessing does.
+def volume_gain(wav: np.ndarray, target_dbfs: float = -30.0, chunk: int = 1 << 20) -> float:
+    """The factor that raises (never lowers) the level to ``target_dbfs`` RMS, as resemblyzer's
+    preprocessing does; 1.0 when the recording is at least that loud.
 
-    The encoder takes linear mel power, so its input scale follows the recording level.
+    The encoder takes linear mel power, so its input scale follows the recording level. The
+    mean square is summed in float64 a chunk at a time: an hour in float64 at once is 460 MB.
     """
-    int16_max = 2**15 - 1
-    rms = float(np.sqrt(np.mean((np.asarray(wav, dtype=np.float64) * int16_max) ** 2)))
+    if not len(wav):
+        return 1.0
+    squares = sum(
+        float(np.dot(part, part))
+        for part in (np.asarray(wav[i : i + chunk], dtype=np.float64) for i in range(0, len(wav), chunk))
+    )
+    rms = float(np.sqrt(squares / len(wav)))
     if rms == 0.0:
-        return wav
-    change_db = target_dbfs - 20 * np.log10(rms / int16_max)
-    if change_db < 0:
-        return wav
-    return (wav * (10 ** (change_db / 20))).astype(np.float32)
+        return 1.0
+    change_db = target_dbfs - 20 * np.log10(rms)
+    return 1.0 if change_db < 0 else float(10 ** (change_db / 20))

@@ -39,14 +39,16 @@ def overlap_probability(
     window = round(config.window_s * SAMPLE_RATE)
     step = max(1, round(config.step_s * SAMPLE_RATE))
     starts = list(range(0, max(1, len(samples) - window + step), step))
-    padded = np.zeros(max(len(samples), starts[-1] + window), np.float32)
-    padded[: len(samples)] = samples
+    padded_length = max(len(samples), starts[-1] + window)  # the last window is zero-padded
     frames_per_window = (window - 2 * MODEL_CENTRE) // MODEL_STEP + 1
-    sums = np.zeros(len(padded) // MODEL_STEP + frames_per_window + 1)
+    sums = np.zeros(padded_length // MODEL_STEP + frames_per_window + 1)
     counts = np.zeros_like(sums)
     for first in range(0, len(starts), config.batch_size):
         chunk = starts[first : first + config.batch_size]
-        batch = np.stack([padded[s : s + window] for s in chunk])[:, np.newaxis, :]
+        batch = np.zeros((len(chunk), 1, window), np.float32)  # no padded copy of the recording
+        for row, start in zip(batch, chunk, strict=True):
+            piece = samples[start : start + window]
+            row[0, : len(piece)] = piece
         log_powerset = session.run(None, {"waveform": batch})[0]
         overlap = np.exp(log_powerset[:, :, OVERLAP_CLASSES]).sum(axis=2)
         for start, scores in zip(chunk, overlap, strict=True):

@@ -10,9 +10,16 @@ import numpy as np
 
 from pipeline.settings.diarize import VadSettings
 
+SILERO_WINDOW = 512  # samples per VAD decision at 16 kHz (faster-whisper's window size)
+
 
 def speech_regions(samples: np.ndarray, vad: VadSettings, sample_rate: int = 16_000) -> list[tuple[int, int]]:
-    """``(start_sample, end_sample)`` of each speech region, in time order."""
+    """``(start_sample, end_sample)`` of each speech region, in time order.
+
+    The recording goes to the VAD ``vad.chunk_s`` at a time (whole windows, so the decisions
+    keep their grid); a region that reaches a chunk's end and one that starts the next chunk
+    there are one region. Recordings shorter than a chunk are one call, as before.
+    """
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     options = VadOptions(
@@ -21,5 +28,15 @@ def speech_regions(samples: np.ndarray, vad: VadSettings, sample_rate: int = 16_
         min_silence_duration_ms=vad.min_silence_ms,
         speech_pad_ms=vad.speech_pad_ms,
     )
-    found = get_speech_timestamps(samples, vad_options=options, sampling_rate=sample_rate)
-    return [(int(item["start"]), min(int(item["end"]), len(samples))) for item in found]
+    chunk = max(SILERO_WINDOW, round(vad.chunk_s * sample_rate) // SILERO_WINDOW * SILERO_WINDOW)
+    regions: list[tuple[int, int]] = []
+    for offset in range(0, len(samples), chunk):
+        part = samples[offset : offset + chunk]
+        found = get_speech_timestamps(part, vad_options=options, sampling_rate=sample_rate)
+        for i, item in enumerate(found):
+            start, end = offset + int(item["start"]), offset + min(int(item["end"]), len(part))
+            if i == 0 and regions and regions[-1][1] >= start:
+                regions[-1] = (regions[-1][0], end)  # cut by the chunk edge
+            else:
+                regions.append((start, end))
+    return regions

@@ -20,6 +20,7 @@ keeps the sentence-snapped edges it came with.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -49,6 +50,9 @@ class TurnEdges:
         turns = sorted(conversation.turns, key=lambda turn: turn.start)
         self.spans = [_Span(t.start, t.end, t.speaker, t.role, _asks(t, questions)) for t in turns]
         self._starts = [span.start for span in self.spans]
+        # the latest end of any turn up to each one: sorted, unlike the ends (overlaps), so
+        # "the first turn still speaking at t" is a bisection, not a scan per window
+        self._reach = list(itertools.accumulate((span.end for span in self.spans), max))
         self._cache: dict[Window, Window] = {}
 
     def align(self, window: Window) -> Window:
@@ -62,7 +66,7 @@ class TurnEdges:
         if not spans:
             return window
         # first turn still speaking at the window's start, last turn begun before its end
-        first = next((i for i, s in enumerate(spans) if s.end > window.start + 0.05), len(spans) - 1)
+        first = min(bisect.bisect_right(self._reach, window.start + 0.05), len(spans) - 1)
         last = max(bisect.bisect_left(self._starts, window.end - 0.05) - 1, first)
         lead = first
         if first > 0 and self._leads_into(first - 1, first):
@@ -82,9 +86,12 @@ class TurnEdges:
         in the middle of the silence between the two turns.
         """
         points: list[float] = []
-        reach = float("-inf")
-        for i, span in enumerate(self.spans[:-1]):
-            following = self.spans[i + 1]
+        # turns that start before the window only raise ``reach``; begin one before the first
+        # that does not, so the checks below run exactly as over all turns
+        begin = max(bisect.bisect_left(self._starts, window.start - 0.05) - 1, 0)
+        reach = self._reach[begin - 1] if begin > 0 else float("-inf")
+        for i in range(begin, len(self.spans) - 1):
+            span, following = self.spans[i], self.spans[i + 1]
             if following.start >= window.end:
                 break
             reach = max(reach, span.end)

@@ -9,6 +9,8 @@ Weights, themes and the "went well" flag come from settings, not from code.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -42,16 +44,28 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def _next_client_turn(turns: list[Turn], after: float) -> Turn | None:
-    """The first client turn that starts after ``after``, unless the klantmanager speaks again first."""
-    for turn in turns:
-        if turn.end <= after:
-            continue
-        if turn.role == "client" and turn.start >= after - 0.2:
-            return turn
-        if turn.role == "klantmanager" and turn.start > after + 0.2:
-            return None
-    return None
+class _TurnOrder:
+    """The turns in time order, with the latest end up to each, to find "the reply" by bisection.
+
+    Scanning from the first turn for every question made moments grow with the square of the
+    recording; turns that ended before ``after`` are skipped at once instead.
+    """
+
+    def __init__(self, turns: list[Turn]) -> None:
+        self.turns = sorted(turns, key=lambda turn: turn.start)
+        self._reach = list(itertools.accumulate((turn.end for turn in self.turns), max))
+
+    def next_client_turn(self, after: float) -> Turn | None:
+        """The first client turn that starts after ``after``, unless the klantmanager speaks again first."""
+        for i in range(bisect.bisect_right(self._reach, after), len(self.turns)):
+            turn = self.turns[i]
+            if turn.end <= after:
+                continue
+            if turn.role == "client" and turn.start >= after - 0.2:
+                return turn
+            if turn.role == "klantmanager" and turn.start > after + 0.2:
+                return None
+        return None
 
 
 def _confirms(reply: Turn, frag: FragmentSettings) -> bool:
@@ -63,7 +77,7 @@ def _confirms(reply: Turn, frag: FragmentSettings) -> bool:
     return any(f" {word} " in padded for word in frag.confirm_words)
 
 
-def _kind(event: Event, turns: list[Turn], frag: FragmentSettings) -> tuple[str | None, float]:
+def _kind(event: Event, turns: _TurnOrder, frag: FragmentSettings) -> tuple[str | None, float]:
     """The event's kind and the time up to which a fragment should show it."""
     if event.type == "question":
         if event.speaker_role != "klantmanager":
@@ -73,7 +87,7 @@ def _kind(event: Event, turns: list[Turn], frag: FragmentSettings) -> tuple[str 
         if event.stacked:
             return "question_stacked", event.end
         if event.focus == "feeling":
-            answer = _next_client_turn(turns, event.end)
+            answer = turns.next_client_turn(event.end)
             if event.form == "open" and answer and answer.end - answer.start >= frag.long_answer_s:
                 return "question_feeling_answered", answer.end
             return "question_feeling", event.end
@@ -83,7 +97,7 @@ def _kind(event: Event, turns: list[Turn], frag: FragmentSettings) -> tuple[str 
     if event.type == "summary":
         if event.speaker_role not in (None, "klantmanager"):
             return None, event.end
-        reply = _next_client_turn(turns, event.end)
+        reply = turns.next_client_turn(event.end)
         if reply and reply.start - event.end <= frag.confirm_window_s and _confirms(reply, frag):
             return "summary_confirmed", reply.end
         return "summary", event.end
@@ -113,7 +127,7 @@ def _same_turn_tail(moments: list[Moment], event: Event) -> list[Moment]:
 def find_moments(analysis: Analysis, conversation: Conversation, settings: Settings) -> list[Moment]:
     """All moments in time order; events of unconfigured kinds are ignored."""
     frag = settings.fragments
-    turns = sorted(conversation.turns, key=lambda turn: turn.start)
+    turns = _TurnOrder(conversation.turns)
     moments: list[Moment] = []
     for event in sorted(analysis.events, key=lambda event: (event.start, event.end)):
         kind, shown_until = _kind(event, turns, frag)

@@ -86,15 +86,21 @@ def fit(start: float, end: float, duration: float, frag: FragmentSettings) -> Wi
     return Window(round(start, 2), round(end, 2))
 
 
-class TurnSpans:
-    """Where each turn starts and ends, from its sentences, to keep context inside a moment's turns."""
+class SentenceSpans:
+    """Where the sentences and their turns lie in time, indexed so a window's lookups stay local.
+
+    Every seed moment asks for its turn's edges and the sentence edges to snap to; scanning
+    all sentences for each made candidate windows grow with the square of the recording.
+    """
 
     def __init__(self, sentences: list[Sentence]) -> None:
-        ordered = sorted(sentences, key=lambda sentence: sentence.start)
-        self._starts = [sentence.start for sentence in ordered]
-        self._turns = [sentence.turn_index for sentence in ordered]
+        self._sentences = sentences
+        self._order = sorted(range(len(sentences)), key=lambda i: sentences[i].start)
+        self._starts = [sentences[i].start for i in self._order]
+        self._turns = [sentences[i].turn_index for i in self._order]
+        self._longest = max((max(s.end - s.start, 0.0) for s in sentences), default=0.0)
         self._spans: dict[int, tuple[float, float]] = {}
-        for sentence in ordered:
+        for sentence in (sentences[i] for i in self._order):
             start, end = self._spans.get(sentence.turn_index, (sentence.start, sentence.end))
             self._spans[sentence.turn_index] = (min(start, sentence.start), max(end, sentence.end))
 
@@ -103,11 +109,27 @@ class TurnSpans:
         i = bisect.bisect_right(self._starts, time + 1e-6) - 1
         return self._spans[self._turns[i]] if i >= 0 else (-math.inf, math.inf)
 
+    def snap(self, start: float, end: float, snap_s: float) -> tuple[float, float]:
+        """``_snap`` over only the sentences that reach into ``[lo, hi]``, in their own order.
+
+        The result is the same as over all sentences: an edge only moves into a sentence that
+        holds it, so while both edges stay inside ``[lo, hi]`` no sentence outside can have
+        moved one. When an edge leaves the range, the range is widened and the snap redone.
+        """
+        lo, hi = start - snap_s, end + snap_s
+        while True:
+            first = bisect.bisect_left(self._starts, lo - self._longest)
+            last = bisect.bisect_left(self._starts, hi)
+            near = sorted(i for i in self._order[first:last] if self._sentences[i].end > lo)
+            snapped = _snap(start, end, [self._sentences[i] for i in near], snap_s)
+            if snapped[0] >= lo and snapped[1] <= hi:
+                return snapped
+            lo, hi = min(lo, snapped[0]) - snap_s, max(hi, snapped[1]) + snap_s
+
 
 def window_for(
     moments: list[Moment],
-    sentences: list[Sentence],
-    turns: TurnSpans,
+    spans: SentenceSpans,
     duration: float,
     frag: FragmentSettings,
 ) -> Window:
@@ -121,9 +143,9 @@ def window_for(
     """
     first = moments[0]
     shown_end = max(min(m.end, m.start + frag.long_event_cap_s) for m in moments)
-    start = max(first.start - frag.context_before_s, turns.around(first.start)[0], 0.0)
-    end = min(shown_end + frag.context_after_s, turns.around(shown_end)[1], duration)
-    start, end = _snap(start, end, sentences, frag.snap_s)
+    start = max(first.start - frag.context_before_s, spans.around(first.start)[0], 0.0)
+    end = min(shown_end + frag.context_after_s, spans.around(shown_end)[1], duration)
+    start, end = spans.snap(start, end, frag.snap_s)
     end = min(end, duration, start + frag.max_length_s)
     return Window(round(max(start, 0.0), 2), round(end, 2))
 
@@ -137,13 +159,11 @@ def candidate_windows(
     moments that lie close together, which is usually cheaper than separate fragments.
     """
     seeds = sorted((m for m in moments if m.seed), key=lambda m: m.start)
-    turns = TurnSpans(sentences)
-    windows: list[Window] = []
+    spans = SentenceSpans(sentences)
+    windows: dict[Window, None] = {}  # insertion-ordered set: the pool's order decides ties
     for i, first in enumerate(seeds):
         for j in range(i, len(seeds)):
             if j > i and seeds[j].end - first.start > frag.run_span_s:
                 break
-            window = window_for(seeds[i : j + 1], sentences, turns, duration, frag)
-            if window not in windows:
-                windows.append(window)
-    return windows
+            windows.setdefault(window_for(seeds[i : j + 1], spans, duration, frag))
+    return list(windows)

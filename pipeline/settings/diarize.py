@@ -20,6 +20,9 @@ class VadSettings(Section):
     min_speech_ms: int = Field(200, ge=0)
     min_silence_ms: int = Field(150, ge=0)
     speech_pad_ms: int = Field(60, ge=0)
+    # Silero copies its input twice (about 500 MB for an hour), so long recordings go in chunks;
+    # a region cut by a chunk edge is joined again
+    chunk_s: float = Field(600.0, ge=30)
 
 
 class EmbeddedSettings(Section):
