@@ -40,8 +40,9 @@ def write_readme(path: Path, meta: dict[str, Any]) -> None:
     lines = [
         f"# {meta['lang']}_{meta['name']} {meta['version']}",
         "",
-        "A small Dutch spaCy pipeline for Kijkwijzer's analysis: tokenizer, CNN tok2vec (width 96,",
-        "depth 4, no vectors), morphologizer (UPOS + UD features), dependency parser and trainable",
+        "A small Dutch spaCy pipeline for Kijkwijzer's analysis: tokenizer, CNN tok2vec (width 128,",
+        "depth 4; its only static features are a word-class lexicon, no embeddings), morphologizer",
+        "(UPOS + UD features), dependency parser and trainable",
         f"lemmatizer ({', '.join(meta['pipeline'])}), spaCy {meta['spacy_version']}, CPU only.",
         "Written by `python -m pipeline.nlp.train` (`make model`); do not edit by hand.",
         "",
@@ -52,6 +53,10 @@ def write_readme(path: Path, meta: dict[str, Any]) -> None:
         "  (`opleiding_ploeg` → `opleidingsploeg`, `af_lopen` → `aflopen`).",
         "- `models/nlp_training/spoken_nl.conllu`: spoken-style sentences written and labelled for",
         "  this project (CC BY-SA 4.0, see `models/nlp_training/README.md`), each seen 3× per epoch.",
+        "- A word-class lexicon built by `pipeline/nlp/pos_lexicon.py` from the Dutch lemma tables of",
+        f"  `spacy-lookups-data` (MIT): {k['pos_lexicon']['forms']:,} lowercased forms, each with the",
+        "  classes it can have (ADJ, NOUN, VERB, ADP, DET, ADV, PRON), stored in the vocab as",
+        f"  {k['pos_lexicon']['rows']} shared 8-dimensional rows that the tok2vec reads as static features.",
         "",
         "Licence of this model: **CC BY-SA 4.0**, as for spaCy's `nl_core_news_sm`, with attribution",
         "to the UD_Dutch-Alpino and UD_Dutch-LassySmall treebanks and their authors (see their READMEs).",
@@ -99,6 +104,7 @@ def write_readme(path: Path, meta: dict[str, Any]) -> None:
         "|---|---|",
         *[f"| `{name}` | `{digest}` |" for name, digest in k["training_data"].items()],
         f"| `config.cfg` | `{k['config_sha256']}` |",
+        *[f"| `{name}` (lexicon) | `{digest}` |" for name, digest in k["pos_lexicon"]["tables"].items()],
         "",
     ]
     atomic_write_text(path, "\n".join(lines))

@@ -35,6 +35,7 @@ from pipeline.nlp import _import_spacy
 from pipeline.nlp.conllu import UdSentence, read_conllu, to_doc
 from pipeline.nlp.evaluate import score
 from pipeline.nlp.model_readme import write_readme
+from pipeline.nlp.pos_lexicon import write_vectors_pipeline
 from pipeline.settings import PROJECT_ROOT
 
 TRAINING_DIR = PROJECT_ROOT / "models" / "nlp_training"
@@ -129,6 +130,7 @@ def train(
         work_dir = Path(work)
         _write_docbin(spacy, train_set, work_dir / "train.spacy")
         _write_docbin(spacy, held_out["ud_held_out"], work_dir / "dev.spacy")
+        lexicon = write_vectors_pipeline(work_dir / "pos_lexicon")
         started = time.perf_counter()
         spacy_train(
             config_path,
@@ -137,6 +139,7 @@ def train(
             overrides={
                 "paths.train": str(work_dir / "train.spacy"),
                 "paths.dev": str(work_dir / "dev.spacy"),
+                "paths.vectors": str(work_dir / "pos_lexicon"),
                 **overrides,
             },
         )
@@ -146,6 +149,7 @@ def train(
         meta = {
             "training_data": {path.name: file_sha256(path) for path in files},
             "config_sha256": file_sha256(config_path),
+            "pos_lexicon": lexicon,
             "split": split,
             "accuracy": accuracy,
             "training_seconds": round(seconds),
@@ -162,6 +166,10 @@ def train(
                     {"name": "UD_Dutch-Alpino (dev, test)", "license": "CC BY-SA 4.0"},
                     {"name": "UD_Dutch-LassySmall (dev, test)", "license": "CC BY-SA 4.0"},
                     {"name": "Kijkwijzer spoken-style sentences", "license": "CC BY-SA 4.0"},
+                    {
+                        "name": "spacy-lookups-data (Dutch lemma tables, as a word-class lexicon)",
+                        "license": "MIT",
+                    },
                 ],
                 "kijkwijzer": meta,
             }
