@@ -74,9 +74,7 @@ def mel_frames(wav: np.ndarray, block: int = 6000) -> np.ndarray:
     for first in range(0, n_frames, block):
         count = min(block, n_frames - first)
         low, high = first * HOP - half, (first + count - 1) * HOP + half
-        piece = np.pad(
-            wav[max(low, 0) : max(min(high, len(wav)), 0)], (max(-low, 0), max(high - len(wav), 0))
-        )
+        piece = np.pad(wav[max(low, 0) : min(high, len(wav))], (max(-low, 0), max(high - len(wav), 0)))
         frames = np.lib.stride_tricks.sliding_window_view(piece, N_FFT)[::HOP][:count]
         spectrum = np.fft.rfft(frames * _hann(), axis=-1)
         power = (spectrum.real**2 + spectrum.imag**2).astype(np.float32)
