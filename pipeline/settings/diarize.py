@@ -67,6 +67,9 @@ class OverlapSettings(Section):
     model_path: Path = Path("models/segmentation_3.0/segmentation-3.0.onnx")
     window_s: float = Field(10.0, gt=1, le=10)  # the model's training chunk is 10 s
     step_s: float = Field(2.5, gt=0.1)
+    # A first pass with windows side by side; the step_s windows run only where it found P above
+    # this (None: every step_s window everywhere).
+    screen_threshold: float | None = Field(0.1, gt=0, lt=1)
     threshold: float = Field(0.5, gt=0, lt=1)  # P(two or more speakers), averaged over windows
     min_overlap_s: float = Field(0.2, ge=0)  # shorter stretches are dropped
     fill_gap_s: float = Field(0.1, ge=0)  # overlap stretches this close are one overlap
