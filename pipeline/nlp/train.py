@@ -5,12 +5,15 @@ tagger the analysis can only recognise a verb-first question from a word list. T
 retrains the shipped pipeline (tokenizer, tok2vec, morphologizer, parser, trainable
 lemmatizer) from the UD Dutch Alpino and LassySmall dev/test sections
 (``../shared/data/ud_dutch``, CC BY-SA 4.0) plus the project's hand-labelled spoken-style
-sentences (``models/nlp_training/spoken_nl.conllu``), with ``spacy train`` on the CPU.
+sentences (``models/nlp_training/spoken_nl.conllu``, and ``spoken_nl_more.conllu`` for training
+only), with ``spacy train`` on the CPU.
 
 Split: per treebank file, whole documents (by sentence id) are held out in a fixed, hashed
 order until they hold at least 10% of the file's sentences; of the spoken set every fourth
-sentence is held out. Held-out sentences are only scored, never trained on or used to choose
-a model (the config trains a fixed number of steps without early stopping).
+sentence is held out (the second spoken file, written later by an annotator who never saw the
+held-out sentences, is all trained on, so the held-out part stays the same). Held-out
+sentences are only scored, never trained on or used to choose a model (the config trains a
+fixed number of steps without early stopping).
 
 Run ``python -m pipeline.nlp.train`` (or ``make model``); it writes the model folder with the
 sha256 of every training file, the split and the accuracies in ``meta.json`` and its README.
@@ -41,6 +44,7 @@ from pipeline.settings import PROJECT_ROOT
 TRAINING_DIR = PROJECT_ROOT / "models" / "nlp_training"
 DEFAULT_DATA = PROJECT_ROOT.parent / "shared" / "data" / "ud_dutch"
 DEFAULT_SPOKEN = TRAINING_DIR / "spoken_nl.conllu"
+DEFAULT_SPOKEN_MORE = TRAINING_DIR / "spoken_nl_more.conllu"  # trained on, never held out
 DEFAULT_CONFIG = TRAINING_DIR / "config.cfg"
 DEFAULT_OUT = PROJECT_ROOT / "models" / "nl_kijkwijzer_sm"
 HELD_OUT_SHARE = 0.10
@@ -92,6 +96,7 @@ def _write_docbin(spacy: Any, sentences: list[UdSentence], path: Path) -> None:
 def train(
     data_dir: Path,
     spoken_path: Path | None,
+    spoken_more: Path | None,
     config_path: Path,
     out_dir: Path,
     overrides: dict[str, Any],
@@ -125,6 +130,11 @@ def train(
             "held_out_sentences": len(spoken_held),
         }
         files.append(spoken_path)
+    if spoken_more is not None:
+        more = read_conllu(spoken_more)
+        train_set += more * SPOKEN_REPEAT
+        split[spoken_more.name] = {"train_sentences": len(more), "held_out_sentences": 0}
+        files.append(spoken_more)
 
     with tempfile.TemporaryDirectory(prefix="kijkwijzer-train-") as work:
         work_dir = Path(work)
@@ -198,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--spoken", type=Path, default=DEFAULT_SPOKEN, help="the spoken-style CoNLL-U set")
     parser.add_argument(
+        "--spoken-more", type=Path, default=DEFAULT_SPOKEN_MORE, help="spoken sentences to train on only"
+    )
+    parser.add_argument(
         "--without-spoken", action="store_true", help="train on the treebanks only (a baseline)"
     )
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
@@ -207,7 +220,14 @@ def main(argv: list[str] | None = None) -> int:
     overrides: dict[str, Any] = {}
     if args.max_steps is not None:
         overrides["training.max_steps"] = args.max_steps
-    meta = train(args.data, None if args.without_spoken else args.spoken, args.config, args.out, overrides)
+    meta = train(
+        args.data,
+        None if args.without_spoken else args.spoken,
+        None if args.without_spoken else args.spoken_more,
+        args.config,
+        args.out,
+        overrides,
+    )
     json.dump(meta, sys.stdout, indent=2)
     print()
     return 0
