@@ -8,7 +8,7 @@ it without reading code.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -76,6 +76,9 @@ class OrchestrationSettings(Section):
     server_idle_shutdown_s: float = Field(900.0, ge=0)
     task_runner: Literal["threads", "dask"] = "threads"
     max_workers: int = Field(2, ge=1)
+    # Stages run this many steps lower in CPU priority (pipeline/stages/priority.py): diarisation
+    # yields the cores to ASR beside it, which the user waits for.
+    stage_nice: dict[str, Annotated[int, Field(ge=0, le=19)]] = Field(default_factory=lambda: {"diarize": 10})
     dask_address: str | None = None
     watch: WatchSettings = WatchSettings()
     ingest: IngestSettings = IngestSettings()

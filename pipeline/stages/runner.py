@@ -18,6 +18,7 @@ from pipeline.settings import Settings
 from pipeline.stages import progress
 from pipeline.stages.jobs import RecordingJob
 from pipeline.stages.plan import BY_NAME, load_result, stage_key
+from pipeline.stages.priority import run_niced
 from pipeline.stages.spec import BatchStep, StageInput
 from pipeline.stages.store import (
     StageRef,
@@ -62,7 +63,8 @@ def run_stage(
         def on_progress(done: float, total: float) -> None:
             progress.report(job.recording_id, stage, "progress", done, total)
 
-        result = spec.compute(StageInput(job, settings, results, work, on_progress))
+        stage_input = StageInput(job, settings, results, work, on_progress)
+        result = run_niced(lambda: spec.compute(stage_input), settings.orchestration.stage_nice.get(stage, 0))
         atomic_write_bytes(work / "result.json", spec.result.dump_json(result))
         final = stage_dir(job.cache_dir, stage, key)
         if final.exists() and (refresh or not result_is_valid(final / "result.json")):
