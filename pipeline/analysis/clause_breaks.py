@@ -41,6 +41,16 @@ class ClauseWords:
     subordinators: frozenset[str]  # als, omdat, dat, ... (when the tagger does not say SCONJ)
 
 
+def _finite_verb(token: Token, nlp: DutchNlp) -> bool:
+    """A finite verb by the tagger's morphology when it is sure, else by the verb list.
+
+    An unsure tagger's part of speech is not trusted either: lowercased run-on text is where it
+    reads "u woont" as a noun or "zijn ze" as a possessive. Untagged tokens (no tagger) never
+    open a clause.
+    """
+    return bool(token.pos) and nlp.is_finite(token)
+
+
 def _opens_question(words: list[Token], i: int, nlp: DutchNlp, lists: ClauseWords) -> bool:
     """A main-clause question starts at ``words[i]``: a question word and the verb, or verb first."""
     if i + 1 >= len(words):
@@ -49,11 +59,11 @@ def _opens_question(words: list[Token], i: int, nlp: DutchNlp, lists: ClauseWord
     if word.pos == "ADP" and after.lower in lists.question_words:  # "met wie", "in hoeveel uur"
         return _opens_question(words, i + 1, nlp, lists)
     if word.lower in lists.question_words:
-        if nlp.is_finite(after) and is_verb(after):
+        if _finite_verb(after, nlp):
             return True
         # "hoeveel kinderen heeft u": a question word with its noun, then the verb
         return after.pos in NOUN_POS and i + 2 < len(words) and nlp.is_finite(words[i + 2])
-    return is_verb(word) and nlp.is_finite(word) and after.lower in lists.inverted_subjects
+    return _finite_verb(word, nlp) and after.lower in lists.inverted_subjects
 
 
 def _opens_clause(words: list[Token], i: int, nlp: DutchNlp, lists: ClauseWords) -> bool:
@@ -64,8 +74,7 @@ def _opens_clause(words: list[Token], i: int, nlp: DutchNlp, lists: ClauseWords)
     return (
         words[i].lower in lists.personal_subjects
         and after is not None
-        and is_verb(after)
-        and nlp.is_finite(after)
+        and _finite_verb(after, nlp)
     )
 
 

@@ -27,11 +27,18 @@ Form = Literal["open", "closed"]
 
 
 def _subordinate_after(tokens: list[Token], at: int, context: AnalysisContext) -> bool:
-    """A subordinate clause starts after ``tokens[at]``: a subject, then a finite verb later."""
+    """A subordinate clause starts after ``tokens[at]``: a subject, then a verb later.
+
+    The clause-final verb counts by its part of speech too: the tagger is often unsure whether
+    a verb at the end of a clause ("… of je het volhoudt") is finite, and the verb list only
+    knows common forms.
+    """
     rest = [tok for tok in tokens[at + 1 :] if tok.lower not in PUNCT_TOKENS]
     if len(rest) < 2 or rest[0].lower not in context.words("words.subject_pronouns"):
         return False
-    return not context.nlp.is_finite(rest[0]) and any(context.nlp.is_finite(tok) for tok in rest[1:])
+    if context.nlp.is_finite(rest[0]):
+        return False
+    return any(context.nlp.is_finite(tok) or is_verb(tok) for tok in rest[1:])
 
 
 def _either_or(view: SentenceView, context: AnalysisContext) -> bool:
