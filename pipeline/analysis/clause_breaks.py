@@ -71,11 +71,7 @@ def _opens_clause(words: list[Token], i: int, nlp: DutchNlp, lists: ClauseWords)
     if _opens_question(words, i, nlp, lists):
         return True
     after = words[i + 1] if i + 1 < len(words) else None
-    return (
-        words[i].lower in lists.personal_subjects
-        and after is not None
-        and _finite_verb(after, nlp)
-    )
+    return words[i].lower in lists.personal_subjects and after is not None and _finite_verb(after, nlp)
 
 
 def _complete_before(words: list[Token], start: int, end: int, nlp: DutchNlp, lists: ClauseWords) -> bool:
