@@ -72,7 +72,7 @@ def overlap_probability(
         screen = starts[::per_window]
         run(screen)
         plausible = sums > config.screen_threshold * np.maximum(counts, 1)
-        rest = sorted(set(starts) - set(screen))
+        rest = (start for i, start in enumerate(starts) if i % per_window)  # the ones not screened
         run([start for start in rest if _touches(plausible, start, frames_per_window)])
     mean = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
     model_times = (MODEL_CENTRE + MODEL_STEP * np.arange(len(mean))) / SAMPLE_RATE
