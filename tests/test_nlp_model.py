@@ -27,7 +27,15 @@ from pipeline.nlp import (
 from pipeline.nlp.conllu import read_conllu
 from pipeline.nlp.evaluate import finite_decisions, score
 from pipeline.nlp.pos_lexicon import CLASSES, source_hashes
-from pipeline.nlp.train import DEFAULT_CONFIG, DEFAULT_DATA, DEFAULT_SPOKEN, DEFAULT_SPOKEN_MORE, split_spoken
+from pipeline.nlp.train import (
+    DEFAULT_CONFIG,
+    DEFAULT_DATA,
+    DEFAULT_SPOKEN,
+    DEFAULT_SPOKEN_MORE,
+    carve_validation,
+    split_by_document,
+    split_spoken,
+)
 from pipeline.settings import PROJECT_ROOT, load_settings
 
 SETTINGS = load_settings(environ={})
@@ -88,6 +96,25 @@ def test_recorded_hashes_match_the_ud_treebank_files() -> None:
     for name, digest in META["kijkwijzer"]["training_data"].items():
         if name not in {DEFAULT_SPOKEN.name, DEFAULT_SPOKEN_MORE.name}:
             assert sha256_file(DEFAULT_DATA / name) == digest, name
+
+
+def test_settings_trials_validate_on_documents_the_held_out_part_never_holds() -> None:
+    """``--validate`` compares settings on part of the training data, so choosing never peeks."""
+    if not DEFAULT_DATA.is_dir():
+        pytest.skip(f"{DEFAULT_DATA} is not available here")
+    ud_train, held = {}, []
+    for path in sorted(DEFAULT_DATA.glob("*.conllu")):
+        ud_train[path.name], part = split_by_document(read_conllu(path))
+        held += part
+    spoken_train, spoken_held = split_spoken(read_conllu(DEFAULT_SPOKEN))
+    rest, spoken_rest, validation = carve_validation(ud_train, spoken_train)
+    held_ids = {s.sent_id for s in held} | {s.sent_id for s in spoken_held}
+    valid_ids = {s.sent_id for part in validation.values() for s in part}
+    rest_ids = {s.sent_id for part in rest.values() for s in part} | {s.sent_id for s in spoken_rest}
+    assert not valid_ids & held_ids and not valid_ids & rest_ids and not rest_ids & held_ids
+    assert {s.doc_id for s in validation["ud_validation"]}.isdisjoint(s.doc_id for s in held)
+    share = len(validation["ud_validation"]) / sum(len(part) for part in ud_train.values())
+    assert 0.08 < share < 0.13 and len(validation["spoken_validation"]) == len(spoken_train) // 5
 
 
 def test_questions_without_question_mark_start_with_a_finite_verb(nlp: DutchNlp) -> None:

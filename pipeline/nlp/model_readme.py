@@ -74,7 +74,7 @@ def write_readme(path: Path, meta: dict[str, Any]) -> None:
     ]
     for name, counts in k["split"].items():
         lines.append(
-            f"| `{name}` | {counts['train_sentences']} | {counts['held_out_sentences']} "
+            f"| `{name}` | {counts['train_sentences']} | {counts.get('held_out_sentences', '-')} "
             f"| {counts.get('held_out_documents', '-')} |"
         )
     lines += [

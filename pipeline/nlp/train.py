@@ -15,6 +15,11 @@ held-out sentences, is all trained on, so the held-out part stays the same). Hel
 sentences are only scored, never trained on or used to choose a model (the config trains a
 fixed number of steps without early stopping).
 
+Choosing settings: ``--validate`` carves a validation part out of the *training* part (the next
+documents in the same hashed order, and every fifth trained spoken sentence), trains on the rest
+and scores only that part, so settings such as ``--spoken-repeat`` are compared without ever
+looking at the held-out sentences. It writes the trial model to ``--out`` and prints its scores.
+
 Run ``python -m pipeline.nlp.train`` (or ``make model``); it writes the model folder with the
 sha256 of every training file, the split and the accuracies in ``meta.json`` and its README.
 """
@@ -50,6 +55,7 @@ DEFAULT_OUT = PROJECT_ROOT / "models" / "nl_kijkwijzer_sm"
 HELD_OUT_SHARE = 0.10
 SPOKEN_HELD_OUT_EVERY = 4  # sentence index % 4 == 3 is held out
 SPOKEN_REPEAT = 3  # the spoken sentences are few; each is seen this many times per epoch
+SPOKEN_VALIDATION_EVERY = 5  # --validate: trained spoken sentence index % 5 == 4 is validated on
 MODEL_NAME = "kijkwijzer_sm"
 MODEL_VERSION = "1.0.0"
 
@@ -86,6 +92,24 @@ def split_spoken(sentences: list[UdSentence]) -> tuple[list[UdSentence], list[Ud
     ]
 
 
+def carve_validation(
+    ud_train: dict[str, list[UdSentence]], spoken_train: list[UdSentence]
+) -> tuple[dict[str, list[UdSentence]], list[UdSentence], dict[str, list[UdSentence]]]:
+    """(UD train, spoken train, validation parts) for ``--validate``: the held-out rule again.
+
+    Applied to each file's training part, ``split_by_document`` takes the next whole documents in
+    the same hashed order, so the validation part never overlaps the held-out one.
+    """
+    rest: dict[str, list[UdSentence]] = {}
+    validation: dict[str, list[UdSentence]] = {"ud_validation": [], "spoken_validation": []}
+    for name, sentences in ud_train.items():
+        rest[name], part = split_by_document(sentences)
+        validation["ud_validation"] += part
+    every = SPOKEN_VALIDATION_EVERY
+    validation["spoken_validation"] = [s for i, s in enumerate(spoken_train) if i % every == every - 1]
+    return rest, [s for i, s in enumerate(spoken_train) if i % every != every - 1], validation
+
+
 def _write_docbin(spacy: Any, sentences: list[UdSentence], path: Path) -> None:
     from spacy.tokens import DocBin
 
@@ -100,6 +124,8 @@ def train(
     config_path: Path,
     out_dir: Path,
     overrides: dict[str, Any],
+    spoken_repeat: int = SPOKEN_REPEAT,
+    validate: bool = False,
 ) -> dict[str, Any]:
     """Train, score and install the pipeline in ``out_dir``; returns the recorded meta."""
     spacy = _import_spacy()
@@ -108,38 +134,41 @@ def train(
     ud_files = sorted(data_dir.glob("*.conllu"))
     if not ud_files:
         raise SystemExit(f"no *.conllu files in {data_dir} (pass --data DIR)")
-    train_set: list[UdSentence] = []
-    held_out: dict[str, list[UdSentence]] = {}
+    ud_train: dict[str, list[UdSentence]] = {}
+    held_out: dict[str, list[UdSentence]] = {"ud_held_out": []}
     split: dict[str, dict[str, int]] = {}
     for path in ud_files:
-        part_train, part_held = split_by_document(read_conllu(path))
-        train_set += part_train
-        held_out.setdefault("ud_held_out", []).extend(part_held)
+        ud_train[path.name], part_held = split_by_document(read_conllu(path))
+        held_out["ud_held_out"] += part_held
         split[path.name] = {
-            "train_sentences": len(part_train),
+            "train_sentences": len(ud_train[path.name]),
             "held_out_sentences": len(part_held),
             "held_out_documents": len({s.doc_id for s in part_held}),
         }
     files = list(ud_files)
+    spoken_train: list[UdSentence] = []
     if spoken_path is not None:
-        spoken_train, spoken_held = split_spoken(read_conllu(spoken_path))
-        train_set += spoken_train * SPOKEN_REPEAT
-        held_out["spoken_held_out"] = spoken_held
+        spoken_train, held_out["spoken_held_out"] = split_spoken(read_conllu(spoken_path))
         split[spoken_path.name] = {
             "train_sentences": len(spoken_train),
-            "held_out_sentences": len(spoken_held),
+            "held_out_sentences": len(held_out["spoken_held_out"]),
         }
         files.append(spoken_path)
+    if validate:
+        # Score the validation part only: the held-out sentences stay unseen while choosing.
+        ud_train, spoken_train, held_out = carve_validation(ud_train, spoken_train)
+        split = {name: {"train_sentences": len(part)} for name, part in ud_train.items()}
+    train_set = [s for part in ud_train.values() for s in part] + spoken_train * spoken_repeat
     if spoken_more is not None:
         more = read_conllu(spoken_more)
-        train_set += more * SPOKEN_REPEAT
+        train_set += more * spoken_repeat
         split[spoken_more.name] = {"train_sentences": len(more), "held_out_sentences": 0}
         files.append(spoken_more)
 
     with tempfile.TemporaryDirectory(prefix="kijkwijzer-train-") as work:
         work_dir = Path(work)
         _write_docbin(spacy, train_set, work_dir / "train.spacy")
-        _write_docbin(spacy, held_out["ud_held_out"], work_dir / "dev.spacy")
+        _write_docbin(spacy, next(iter(held_out.values())), work_dir / "dev.spacy")
         lexicon = write_vectors_pipeline(work_dir / "pos_lexicon")
         started = time.perf_counter()
         spacy_train(
@@ -163,6 +192,8 @@ def train(
             "split": split,
             "accuracy": accuracy,
             "training_seconds": round(seconds),
+            "spoken_repeat": spoken_repeat,
+            "validation_trial": validate,
             "overrides": {key: str(value) for key, value in overrides.items()},
         }
         nlp.meta.update(
@@ -216,10 +247,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the trained pipeline goes")
     parser.add_argument("--max-steps", type=int, help="override training.max_steps (quick trials)")
+    parser.add_argument(
+        "--spoken-repeat",
+        type=int,
+        default=SPOKEN_REPEAT,
+        help="times per epoch each spoken sentence is seen",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="another spacy config override, e.g. components.morphologizer.label_smoothing=0.1",
+    )
+    parser.add_argument(
+        "--validate",
+        action="store_true",
+        help="a settings trial: hold a validation part out of the training part and score only that",
+    )
     args = parser.parse_args(argv)
+    if args.validate and args.out == DEFAULT_OUT:
+        parser.error("--validate writes a trial model: pass --out DIR away from the shipped model")
     overrides: dict[str, Any] = {}
     if args.max_steps is not None:
         overrides["training.max_steps"] = args.max_steps
+    for item in args.set:
+        key, _, value = item.partition("=")
+        overrides[key] = json.loads(value) if value[:1].isdigit() or value in ("true", "false") else value
     meta = train(
         args.data,
         None if args.without_spoken else args.spoken,
@@ -227,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
         args.config,
         args.out,
         overrides,
+        spoken_repeat=args.spoken_repeat,
+        validate=args.validate,
     )
     json.dump(meta, sys.stdout, indent=2)
     print()
