@@ -206,12 +206,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", default="", help="list the errors of this label (tune sets only)")
     parser.add_argument("--cue-report", action="store_true", help="hits of every lexicon phrase on tune")
     parser.add_argument("--rules-only", action="store_true", help="without the learned decisions")
+    parser.add_argument(
+        "--nlp",
+        default="",
+        help='the spaCy pipeline instead of analysis.nlp.model, e.g. "blank" (no tagger: the verb list)',
+    )
     parser.add_argument("--fragments", action="store_true", help="fragment coverage of the labelled moments")
     parser.add_argument(
         "--fragments-why", action="store_true", help="where fragment coverage is lost (tune sets only)"
     )
     args = parser.parse_args(argv)
     settings = load_settings(environ={})
+    if args.nlp:
+        nlp = settings.analysis.nlp.model_copy(update={"model": args.nlp})
+        settings = settings.model_copy(update={"analysis": settings.analysis.model_copy(update={"nlp": nlp})})
     if args.rules_only:
         settings = rules_only(settings)
     sets, variants = args.sets.split(","), args.variants.split(",")
