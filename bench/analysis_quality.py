@@ -215,10 +215,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--fragments-why", action="store_true", help="where fragment coverage is lost (tune sets only)"
     )
+    parser.add_argument(
+        "--min-tag-confidence", type=float, help="instead of analysis.nlp.min_tag_confidence (a trial)"
+    )
     args = parser.parse_args(argv)
     settings = load_settings(environ={})
-    if args.nlp:
-        nlp = settings.analysis.nlp.model_copy(update={"model": args.nlp})
+    if args.nlp or args.min_tag_confidence is not None:
+        update: dict[str, object] = {"model": args.nlp} if args.nlp else {}
+        if args.min_tag_confidence is not None:
+            update["min_tag_confidence"] = args.min_tag_confidence
+        nlp = settings.analysis.nlp.model_copy(update=update)
         settings = settings.model_copy(update={"analysis": settings.analysis.model_copy(update={"nlp": nlp})})
     if args.rules_only:
         settings = rules_only(settings)

@@ -31,14 +31,16 @@ def _subordinate_after(tokens: list[Token], at: int, context: AnalysisContext) -
 
     The clause-final verb counts by its part of speech too: the tagger is often unsure whether
     a verb at the end of a clause ("… of je het volhoudt") is finite, and the verb list only
-    knows common forms.
+    knows common forms. When the tagger reads "of" itself as a subordinating conjunction
+    ("whether", ``SCONJ``, not the ``CCONJ`` of an alternative), a subject after it is enough:
+    it sometimes takes that clause-final verb for a noun.
     """
     rest = [tok for tok in tokens[at + 1 :] if tok.lower not in PUNCT_TOKENS]
     if len(rest) < 2 or rest[0].lower not in context.words("words.subject_pronouns"):
         return False
     if context.nlp.is_finite(rest[0]):
         return False
-    return any(context.nlp.is_finite(tok) or is_verb(tok) for tok in rest[1:])
+    return tokens[at].pos == "SCONJ" or any(context.nlp.is_finite(tok) or is_verb(tok) for tok in rest[1:])
 
 
 def _either_or(view: SentenceView, context: AnalysisContext) -> bool:

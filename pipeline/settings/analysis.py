@@ -112,7 +112,7 @@ class NlpSettings(Section):
     # another installed package, or "blank" (no tagger: finite verbs from the verb list only)
     model: str = "nl_core_news_sm"
     # below this tagger probability the finite-verb list decides instead of the morphology
-    min_tag_confidence: float = Field(0.8, ge=0, le=1)
+    min_tag_confidence: float = Field(0.5, ge=0, le=1)
     # run the dependency parser too (Token.head/dep); a parser-linked subject for verb-first
     # questions changed no tune score and the analysis took 1.9x as long, so it is off
     parse: bool = False
