@@ -24,6 +24,7 @@ import hashlib
 import json
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -251,16 +252,43 @@ class Choice:
     threshold_all: float | None = None  # the threshold all tune units would have chosen
 
 
-def choose(name: str, dataset: Dataset, add_only: bool) -> Choice:
+def _best_threshold(
+    probabilities: np.ndarray, gold: np.ndarray, rule_hit: np.ndarray | None, rows: np.ndarray
+) -> tuple[float, float]:
+    """(threshold, F1) on ``rows``: the first threshold of the grid with the highest F1.
+
+    For an add-only decision the prediction is the rules' hit OR the model, as it runs.
+    """
+    best = (SETTINGS["thresholds"][0], -1.0)
+    for threshold in SETTINGS["thresholds"]:
+        predicted = probabilities[rows] >= threshold
+        if rule_hit is not None:
+            predicted |= rule_hit[rows]
+        score = _f1(gold[rows], predicted)
+        if score > best[1]:
+            best = (threshold, score)
+    return best
+
+
+def guide_groups(files: list[Path]) -> set[str]:
+    """Names of the guide-written tune conversations (tests/data/conversations/, not the extras)."""
+    return {path.stem for path in files if path.parent == DATA / "conversations"}
+
+
+def choose(name: str, dataset: Dataset, add_only: bool, guide: set[str] | None = None) -> Choice:
     """Pick the feature kinds, C and (for a binary decision) the threshold by grouped 5-fold CV.
 
-    For an add-only decision the score is that of the rules' hit OR the model, as it runs.
+    With ``guide``, a binary decision's threshold is then chosen again on the same CV
+    probabilities of the chosen kinds and C, scored on the units of those conversations only
+    (``SETTINGS["threshold_units"]``).
     """
     binary = name not in MULTICLASS
     labels = np.array(dataset.labels)
+    gold = labels.astype(bool)
+    every = np.ones(len(labels), dtype=bool)
     rule_hit = np.array([_rule_hit(name, f) for f in dataset.features]) if add_only else None
     groups = np.array(dataset.groups)
-    best = Choice(0.0, 0.5, -1.0)
+    best, best_probabilities = Choice(0.0, 0.5, -1.0), None
     candidates = SETTINGS[
         "syntax_exclusion_candidates" if name in SETTINGS["syntax_decisions"] else "exclusion_candidates"
     ]
@@ -273,13 +301,9 @@ def choose(name: str, dataset: Dataset, add_only: bool) -> Choice:
                 for train, held in folds:
                     model = _fit(matrix[train], labels[train], c, True)
                     probabilities[held] = model.predict_proba(matrix[held])[:, 1]
-                for threshold in SETTINGS["thresholds"]:
-                    predicted = probabilities >= threshold
-                    if rule_hit is not None:
-                        predicted |= rule_hit
-                    score = _f1(labels.astype(bool), predicted)
-                    if score > best.score:
-                        best = Choice(c, threshold, score, excluded)
+                threshold, score = _best_threshold(probabilities, gold, rule_hit, every)
+                if score > best.score:
+                    best, best_probabilities = Choice(c, threshold, score, excluded), probabilities
             else:
                 predicted = np.empty(len(labels), dtype=object)
                 for train, held in folds:
@@ -287,39 +311,10 @@ def choose(name: str, dataset: Dataset, add_only: bool) -> Choice:
                 score = float(np.mean([_f1(labels == cls, predicted == cls) for cls in FOCUS_CLASSES]))
                 if score > best.score:
                     best = Choice(c, 0.5, score, excluded)
-    return best
-
-
-def guide_groups(files: list[Path]) -> set[str]:
-    """Names of the guide-written tune conversations (tests/data/conversations/, not the extras)."""
-    return {path.stem for path in files if path.parent == DATA / "conversations"}
-
-
-def guide_threshold(
-    name: str, dataset: Dataset, choice: Choice, add_only: bool, guide: set[str]
-) -> tuple[float, float]:
-    """(threshold, F1): the best threshold on the guide-written units' grouped-CV probabilities.
-
-    The folds and fits are those ``choose`` scored for the chosen C and feature kinds; only the
-    units that decide the operating point differ.
-    """
-    labels = np.array(dataset.labels).astype(bool)
-    on_guide = np.array([group in guide for group in dataset.groups])
-    _, matrix = _matrix([without_kinds(f, choice.excluded) for f in dataset.features])
-    probabilities = np.zeros(len(labels))
-    for train, held in GroupKFold(n_splits=SETTINGS["folds"]).split(matrix, labels, dataset.groups):
-        probabilities[held] = _fit(matrix[train], labels[train], choice.c, True).predict_proba(matrix[held])[
-            :, 1
-        ]
-    rule_hit = (
-        np.array([_rule_hit(name, f) for f in dataset.features]) if add_only else np.zeros(len(labels), bool)
-    )
-    best = (choice.threshold, -1.0)
-    for threshold in SETTINGS["thresholds"]:
-        predicted = (probabilities[on_guide] >= threshold) | rule_hit[on_guide]
-        score = _f1(labels[on_guide], predicted)
-        if score > best[1] + 1e-9:
-            best = (threshold, score)
+    if best_probabilities is not None and guide is not None:
+        on_guide = np.isin(groups, sorted(guide))
+        threshold, score = _best_threshold(best_probabilities, gold, rule_hit, on_guide)
+        best = replace(best, threshold=threshold, guide_score=score, threshold_all=best.threshold)
     return best
 
 
@@ -366,6 +361,19 @@ def _merge(reports: list[TurnReport]) -> TurnReport:
     return out
 
 
+def _by_guide(
+    items: list[LabelledConversation],
+    guide: set[str],
+    score: Callable[[list[LabelledConversation]], TurnReport],
+) -> tuple[TurnReport, TurnReport]:
+    """(report of the guide-written items, report of the others): scores add up, so merged they
+    are the report of all items, and no conversation is analysed twice."""
+    return (
+        score([item for item in items if item.name in guide]),
+        score([item for item in items if item.name not in guide]),
+    )
+
+
 def cross_validate(
     items: list[LabelledConversation],
     data: dict[str, Dataset],
@@ -392,10 +400,12 @@ def cross_validate(
             return analyse_in_context(conversation, ctx)
 
         for variant_name in VARIANTS:
-            per_variant[variant_name].append(score_items(held_items, run, variant_name, seed=7))
-            held_guide = [item for item in held_items if item.name in guide]
-            if held_guide:
-                per_variant_guide[variant_name].append(score_items(held_guide, run, variant_name, seed=7))
+            # each conversation is analysed once: the guide-written ones' report is part of both
+            parts = _by_guide(
+                held_items, guide, lambda some, v=variant_name: score_items(some, run, v, seed=7)
+            )
+            per_variant[variant_name].append(_merge(list(parts)))
+            per_variant_guide[variant_name].append(parts[0])
     return (
         {variant_name: _merge(reports) for variant_name, reports in per_variant.items()},
         {variant_name: _merge(reports) for variant_name, reports in per_variant_guide.items()},
@@ -464,10 +474,9 @@ def main(argv: list[str] | None = None) -> int:
     choices, decisions = {}, {}
     guide = guide_groups(files)
     for name, dataset in data.items():
-        choice = choose(name, dataset, name in add_only)
-        if name not in MULTICLASS and SETTINGS["threshold_units"] == "guide":
-            threshold, score = guide_threshold(name, dataset, choice, name in add_only, guide)
-            choice = replace(choice, threshold=threshold, guide_score=score, threshold_all=choice.threshold)
+        choice = choose(
+            name, dataset, name in add_only, guide if SETTINGS["threshold_units"] == "guide" else None
+        )
         choices[name] = choice
         decisions[name] = fit(name, dataset, choice)
         print(
@@ -496,11 +505,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size / 1e6:.2f} MB)")
     if args.cv:
         learned, learned_guide = cross_validate(items, data, choices, context, guide)
-        rules = {v: score_items(items, lambda c: analyse_in_context(c, context), v, seed=7) for v in VARIANTS}
-        guide_items = [item for item in items if item.name in guide]
-        rules_guide = {
-            v: score_items(guide_items, lambda c: analyse_in_context(c, context), v, seed=7) for v in VARIANTS
-        }
+        rules, rules_guide = {}, {}
+        for v in VARIANTS:
+            parts = _by_guide(
+                items,
+                guide,
+                lambda some, v=v: score_items(some, lambda c: analyse_in_context(c, context), v, seed=7),
+            )
+            rules[v], rules_guide[v] = _merge(list(parts)), parts[0]
         table = cv_table(learned, rules)
         guide_table = cv_table(learned_guide, rules_guide)
         errors = OUT.parent / "cv_errors.txt"  # tune only: for error analysis, not committed
@@ -519,7 +531,7 @@ def main(argv: list[str] | None = None) -> int:
             + "\n\nThe whole analysis per turn, grouped 5-fold CV by conversation on the tune part "
             "(models/analysis/train.py --cv).\n\n"
             + table
-            + f"\n\nThe same, on the {len(guide_items)} guide-written tune conversations alone "
+            + f"\n\nThe same, on the {len(guide)} guide-written tune conversations alone "
             "(tests/data/conversations/; the folds are the same, the other conversations are only "
             "trained on; the thresholds were chosen on these units, so it is optimistic).\n\n"
             + guide_table

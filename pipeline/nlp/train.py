@@ -87,12 +87,17 @@ def split_by_document(sentences: list[UdSentence]) -> tuple[list[UdSentence], li
     return train, [s for s in sentences if s.doc_id in held_docs]
 
 
+def _every_nth(sentences: list[UdSentence], every: int) -> tuple[list[UdSentence], list[UdSentence]]:
+    """(the rest, every ``every``-th sentence: index % every == every - 1)."""
+    taken = [i % every == every - 1 for i in range(len(sentences))]
+    return [s for s, t in zip(sentences, taken, strict=True) if not t], [
+        s for s, t in zip(sentences, taken, strict=True) if t
+    ]
+
+
 def split_spoken(sentences: list[UdSentence]) -> tuple[list[UdSentence], list[UdSentence]]:
     """(train, held out) of the spoken set: every fourth sentence is held out."""
-    train = [s for i, s in enumerate(sentences) if i % SPOKEN_HELD_OUT_EVERY != SPOKEN_HELD_OUT_EVERY - 1]
-    return train, [
-        s for i, s in enumerate(sentences) if i % SPOKEN_HELD_OUT_EVERY == SPOKEN_HELD_OUT_EVERY - 1
-    ]
+    return _every_nth(sentences, SPOKEN_HELD_OUT_EVERY)
 
 
 def carve_validation(
@@ -108,9 +113,8 @@ def carve_validation(
     for name, sentences in ud_train.items():
         rest[name], part = split_by_document(sentences)
         validation["ud_validation"] += part
-    every = SPOKEN_VALIDATION_EVERY
-    validation["spoken_validation"] = [s for i, s in enumerate(spoken_train) if i % every == every - 1]
-    return rest, [s for i, s in enumerate(spoken_train) if i % every != every - 1], validation
+    spoken_rest, validation["spoken_validation"] = _every_nth(spoken_train, SPOKEN_VALIDATION_EVERY)
+    return rest, spoken_rest, validation
 
 
 def _write_docbin(spacy: Any, sentences: list[UdSentence], path: Path) -> None:
@@ -274,9 +278,13 @@ def main(argv: list[str] | None = None) -> int:
     overrides: dict[str, Any] = {}
     if args.max_steps is not None:
         overrides["training.max_steps"] = args.max_steps
-    for item in args.set:
-        key, _, value = item.partition("=")
-        overrides[key] = json.loads(value) if value[:1].isdigit() or value in ("true", "false") else value
+    if args.set:  # parsed as `spacy train --section.key value` parses its own
+        from spacy.cli._util import parse_config_overrides
+
+        pairs = [item.partition("=") for item in args.set]
+        overrides.update(
+            parse_config_overrides([arg for key, _, value in pairs for arg in (f"--{key}", value)])
+        )
     meta = train(
         args.data,
         None if args.without_spoken else args.spoken,
