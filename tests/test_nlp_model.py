@@ -173,6 +173,31 @@ def test_spoken_held_out_accuracy_is_the_recorded_one(nlp: DutchNlp) -> None:
     assert decisions["rule"]["f1"] > decisions["verb_list"]["f1"]
 
 
+def test_the_loaded_model_multiplies_with_numpy_blas_and_matches_thincs_own_backend(nlp: DutchNlp) -> None:
+    import numpy
+    from thinc.api import NumpyOps
+
+    from pipeline.nlp.blas_ops import NumpyBlasOps
+
+    # every layer, except the parser's output layer, which spaCy builds on "cpu" on purpose
+    nodes = [node for _, pipe in nlp._nlp.pipeline if hasattr(pipe, "model") for node in pipe.model.walk()]
+    others = [node for node in nodes if not isinstance(node.ops, NumpyBlasOps)]
+    assert len(nodes) > 70 and [node.name for node in others] == ["linear"]
+    assert nlp._nlp.get_pipe("parser").model.get_ref("upper") is others[0]
+    rng = numpy.random.default_rng(7)
+    x = rng.standard_normal((37, 96), dtype="float32")
+    y = rng.standard_normal((96, 300), dtype="float32")
+    ours, theirs = NumpyBlasOps(), NumpyOps()
+    for trans1, trans2 in [(False, False), (True, False), (False, True), (True, True)]:
+        a = numpy.ascontiguousarray(x.T) if trans1 else x
+        b = numpy.ascontiguousarray(y.T) if trans2 else y
+        expected = theirs.gemm(a, b, trans1=trans1, trans2=trans2)
+        assert numpy.allclose(ours.gemm(a, b, trans1=trans1, trans2=trans2), expected, atol=1e-4)
+        out = numpy.empty_like(expected)
+        assert ours.gemm(a, b, out=out, trans1=trans1, trans2=trans2) is out
+        assert numpy.allclose(out, expected, atol=1e-4)
+
+
 def test_missing_models_give_one_line_errors_naming_the_fix() -> None:
     with pytest.raises(ModelMissingError, match=r"make model") as missing:
         resolve_model("models/nl_kijkwijzer_missing")

@@ -160,7 +160,14 @@ def _softmax_max(scores: Any) -> Any:
 class DutchNlp:
     """A loaded spaCy pipeline plus the finite-verb table; build it with :func:`get_nlp`."""
 
-    def __init__(self, model: str, verbs_path: Path, min_tag_confidence: float, parse: bool = True) -> None:
+    def __init__(
+        self,
+        model: str,
+        verbs_path: Path,
+        min_tag_confidence: float,
+        parse: bool = True,
+        matmul: str = "numpy",
+    ) -> None:
         spacy = _import_spacy()
         from spacy.lookups import load_lookups
         from spacy.pipeline import Sentencizer
@@ -172,14 +179,23 @@ class DutchNlp:
         if choice.kind == "blank":
             self._nlp = spacy.blank("nl")
         else:
-            # the parser is half the tagging time; it is left out when nothing reads heads
-            self._nlp = spacy.load(choice.target, exclude=["ner", "senter", *([] if parse else ["parser"])])
+            from thinc.api import use_ops
+
+            from pipeline.nlp.blas_ops import NAME as BLAS_OPS
+
+            # Models keep the backend they were built with, so loading under it is enough.
+            # The parser is half the tagging time; it is left out when nothing reads heads.
+            exclude = ["ner", "senter", *([] if parse else ["parser"])]
+            with use_ops(BLAS_OPS if matmul == "numpy" else "numpy"):
+                self._nlp = spacy.load(choice.target, exclude=exclude)
         self._morphologizer = (
             self._nlp.get_pipe("morphologizer") if "morphologizer" in self._nlp.pipe_names else None
         )
         self.has_tagger = self._morphologizer is not None or "tagger" in self._nlp.pipe_names
         self.min_tag_confidence = min_tag_confidence
         self._lookup = load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
+        self._strings = self._nlp.vocab.strings
+        self._labels: dict[tuple[int, int, int], tuple[str, bool, str]] = {}
         self._vocabulary: frozenset[str] | None = None
         # Punctuation-based sentence splitting, as the align stage does it; kept out of the
         # pipeline so that it never constrains the parser.
@@ -272,40 +288,70 @@ class DutchNlp:
         return docs, confidences
 
     def _tokens(self, doc: Any, confidences: Any) -> tuple[list[Token], list[int]]:
-        """The kept tokens of a Doc and their character offsets."""
+        """The kept tokens of a Doc and their character offsets.
+
+        The tagger's labels are read as arrays of string ids, decoded once per distinct
+        label, because spaCy's per-token views (``tok.head``, ``tok.morph``) cost more than
+        the rest of this function together on an hour of talk.
+        """
         kept: dict[int, int] = {}  # Doc index -> index in the returned list
         for tok in doc:
             if not (tok.is_space or (tok.is_punct and tok.text not in KEPT_PUNCT)):
                 kept[tok.i] = len(kept)
+        labels: list[list[int]] = []
+        heads: list[int] = []
+        if self.has_tagger and len(doc):
+            from spacy.attrs import DEP, HEAD, MORPH, POS, TAG
+
+            labels = doc.to_array([POS, TAG, MORPH, DEP]).tolist()
+            heads = doc.to_array(HEAD).view("int64").tolist()  # relative offsets
         tokens: list[Token] = []
         offsets: list[int] = []
         for tok in doc:
-            if tok.i not in kept:
+            index = tok.i
+            if index not in kept:
                 continue
             text = tok.text
             if len(text) > 1 and text.endswith(".") and text[0] != ".":
                 text = text.rstrip(".")  # spaCy's Dutch abbreviation list makes "dat." one token
             lower = text.lower()
             lemma = self.verb_lemmas.get(lower)
-            if self.has_tagger:
-                pron_type = tok.morph.get("PronType")
+            if labels:
+                pos, tag, morph, dep = labels[index]
+                pos_name, finite, pron_type = self._label(pos, tag, morph)
+                head = index + heads[index]
                 tokens.append(
                     Token(
                         text,
                         lower,
                         lemma or self._lookup.get(lower) or tok.lemma_.lower() or lower,
-                        finite="Fin" in tok.morph.get("VerbForm") or tok.tag_.startswith("WW|pv"),
-                        pos=tok.pos_,
-                        pron_type=pron_type[0] if pron_type else "",
-                        head=kept.get(tok.head.i) if tok.head.i != tok.i else None,
-                        dep=tok.dep_,
-                        confidence=float(confidences[tok.i]) if confidences is not None else None,
+                        finite=finite,
+                        pos=pos_name,
+                        pron_type=pron_type,
+                        head=kept.get(head) if head != index else None,
+                        dep=self._strings[dep],
+                        confidence=float(confidences[index]) if confidences is not None else None,
                     )
                 )
             else:
                 tokens.append(Token(text, lower, lemma or self._lookup.get(lower, lower)))
             offsets.append(tok.idx)
         return tokens, offsets
+
+    def _label(self, pos: int, tag: int, morph: int) -> tuple[str, bool, str]:
+        """UPOS name, finiteness and first PronType value of one POS/tag/morphology label."""
+        key = (pos, tag, morph)
+        decoded = self._labels.get(key)
+        if decoded is None:
+            features: dict[str, list[str]] = {}
+            for feature in self._strings[morph].split("|"):
+                name, _, values = feature.partition("=")
+                if values:
+                    features[name] = values.split(",")
+            finite = "Fin" in features.get("VerbForm", ()) or self._strings[tag].startswith("WW|pv")
+            decoded = (self._strings[pos], finite, features.get("PronType", [""])[0])
+            self._labels[key] = decoded
+        return decoded
 
     def sentence_spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the sentences in ``text`` (spaCy's sentencizer)."""
@@ -315,17 +361,26 @@ class DutchNlp:
 
 @cache
 def get_nlp(
-    model: str, verbs_path: Path, min_tag_confidence: float | None = None, parse: bool = True
+    model: str,
+    verbs_path: Path,
+    min_tag_confidence: float | None = None,
+    parse: bool = True,
+    matmul: str | None = None,
 ) -> DutchNlp:
     """The process-wide pipeline for ``model`` (see the module docstring for the choices).
 
-    ``min_tag_confidence`` defaults to the settings model's default (``analysis.nlp``).
+    ``min_tag_confidence`` and ``matmul`` default to the settings model's (``analysis.nlp``).
     """
-    if min_tag_confidence is None:
-        from pipeline.settings.analysis import NlpSettings
+    from pipeline.settings.analysis import NlpSettings
 
-        min_tag_confidence = NlpSettings().min_tag_confidence
-    return DutchNlp(model, verbs_path, min_tag_confidence, parse)
+    defaults = NlpSettings()
+    return DutchNlp(
+        model,
+        verbs_path,
+        defaults.min_tag_confidence if min_tag_confidence is None else min_tag_confidence,
+        parse,
+        matmul or defaults.matmul,
+    )
 
 
 def nlp_from_settings(settings: Any) -> DutchNlp:
@@ -336,4 +391,5 @@ def nlp_from_settings(settings: Any) -> DutchNlp:
         settings.resolve(section.lexicons.verbs),
         section.nlp.min_tag_confidence,
         section.nlp.parse,
+        section.nlp.matmul,
     )

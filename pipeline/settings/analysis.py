@@ -116,6 +116,9 @@ class NlpSettings(Section):
     # run the dependency parser too (Token.head/dep); a parser-linked subject for verb-first
     # questions changed no tune score and the analysis took 1.9x as long, so it is off
     parse: bool = False
+    # who multiplies the network's matrices: numpy's BLAS (all cores) or thinc's own blis
+    # (one thread, 2.1-3.4 s instead of 1.1-1.6 s for an hour of talk on 2 cores)
+    matmul: Literal["numpy", "blis"] = "numpy"
 
 
 class TopicSettings(Section):
