@@ -38,6 +38,37 @@ def test_every_common_container_decodes_to_16k_mono_float32(
         assert np.corrcoef(snippet[:n], audio.samples[:n])[0, 1] > 0.99
 
 
+def test_decoding_fills_one_buffer_that_grows_when_the_duration_was_wrong() -> None:
+    from pipeline.audio.decode import _SampleBuffer
+
+    frames = [np.full(n, n, np.float32) for n in (1152, 4000, 7, 4096, 1)]
+    for capacity in (1, 9256, sum(f.size for f in frames)):  # far too small, exact, exact
+        buffer = _SampleBuffer(capacity)
+        for frame in frames:
+            buffer.append(frame)
+        assert np.array_equal(buffer.samples(), np.concatenate(frames))
+
+
+def test_decoding_a_long_file_keeps_only_the_samples_resident(tmp_path: Path) -> None:
+    """The frames of a long file must not stay behind in the allocator (they were 230 MB an hour)."""
+    path = write_media(tmp_path / "long.flac", np.tile(speech_snippet(2.0), 600))  # 20 minutes
+    script = (
+        "import sys\n"
+        "from pipeline.audio import load_audio\n"
+        "def rss(field):\n"
+        "    return next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith(field))\n"
+        "before = rss('VmRSS')\n"
+        "audio = load_audio(sys.argv[1])\n"
+        "print(audio.samples.nbytes // 1024, rss('VmRSS') - before, rss('VmHWM') - before)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
+    )
+    samples_kib, resident_kib, peak_kib = map(int, done.stdout.split())
+    assert samples_kib > 70_000  # 20 minutes at 16 kHz, float32
+    assert resident_kib < 1.25 * samples_kib and peak_kib < 1.25 * samples_kib
+
+
 def _bad_files(tmp_path: Path, snippet: np.ndarray) -> dict[str, tuple[Path, str]]:
     good_mp4 = write_media(tmp_path / "good.mp4", snippet)
     html = tmp_path / "page.mp4"
