@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from prefect.artifacts import create_table_artifact
@@ -24,6 +25,7 @@ from pipeline.stages.jobs import RecordingJob
 from pipeline.stages.outcome import BatchResult, Failure, describe_failure
 from pipeline.stages.plan import STAGES, phases, require_inputs, waves
 from pipeline.stages.spec import StageSpec
+from pipeline.stages.warm import stages_to_warm, start_warming
 
 
 def _failure(recording_id: str, stage: str, future: PrefectFuture) -> Failure:
@@ -59,12 +61,19 @@ def _submit(
     return futures
 
 
-def _collect(futures: dict[tuple[str, str], PrefectFuture], result: BatchResult) -> None:
-    """Wait for every future, report each as it finishes, then record them in plan order."""
+def _collect(
+    futures: dict[tuple[str, str], PrefectFuture], result: BatchResult, on_first: Callable[[], object]
+) -> None:
+    """Wait for every future, report each as it finishes, then record them in plan order.
+
+    ``on_first`` is called once, when the first future has finished.
+    """
     by_future = {id(future): key for key, future in futures.items()}
-    for future in as_completed(list(futures.values())):
+    for done, future in enumerate(as_completed(list(futures.values()))):
         recording_id, stage = by_future[id(future)]
         future.wait()  # sets the final state locally; reading it earlier asks the API, which lags
+        if done == 0:
+            on_first()
         if future.state.is_completed():
             progress.report(recording_id, stage, "cached" if future.state.name == "Cached" else "finished")
         elif not future.state.is_pending():  # pending: not run, an upstream stage failed
@@ -92,8 +101,20 @@ def run_stages(
     """
     selected = require_inputs(stages)
     result = BatchResult.of([job.recording_id for job in jobs])
+    reuse, refresh = set(reuse), set(refresh)
+    # In this process only when the stages run here: Dask workers load their own models.
+    warm = (
+        stages_to_warm(jobs, settings, [spec for spec in selected if spec.name not in reuse])
+        if settings.orchestration.task_runner == "threads"
+        else []
+    )
     for phase, steps in phases(selected):
-        _collect(_submit(jobs, settings, phase, result, set(reuse), set(refresh)), result)
+        _collect(
+            _submit(jobs, settings, phase, result, reuse, refresh),
+            result,
+            partial(start_warming, warm, settings),
+        )
+        warm = []  # the first phase's stages start it
         for step in steps:
             alive = [job for job in jobs if job.recording_id not in result.failures]
             futures = {

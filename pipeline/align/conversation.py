@@ -25,7 +25,8 @@ UNKNOWN = Speaker(id="unknown", role="other", label="other")
 
 
 @lru_cache(maxsize=2)
-def _sentencizer(language: str) -> Any:
+def sentencizer(language: str) -> Any:
+    """spaCy's sentencizer for ``language``, built once per process."""
     # A plain ``import spacy`` lets thinc import torch when it is installed (the pyannote
     # extra): most of the stage's 4.9 s on the 3.5-minute clip, for a punctuation splitter.
     spacy = _import_spacy()
@@ -43,7 +44,7 @@ def split_sentences(words: list[TimedWord], language: str) -> list[list[TimedWor
         offsets.append(position)
         pieces.append(word.text)
         position += len(word.text) + 1
-    doc = _sentencizer(language)(" ".join(pieces))
+    doc = sentencizer(language)(" ".join(pieces))
     ends = sorted({sent.end_char for sent in doc.sents})
     groups: list[list[TimedWord]] = []
     current: list[TimedWord] = []

@@ -27,6 +27,12 @@ def _align(s: StageInput) -> Conversation:
     return conversation
 
 
+def _warm(settings: Settings) -> None:
+    from pipeline.align.conversation import sentencizer
+
+    sentencizer(settings.align.spacy_language)
+
+
 def _key(job: RecordingJob, settings: Settings) -> Any:
     """The recording id (written into the conversation files) and the published turn corrections."""
     from pipeline.review.stage_inputs import transcript_key
@@ -39,5 +45,5 @@ def _key(job: RecordingJob, settings: Settings) -> Any:
 SPEC = StageSpec(
     "align", ("transcribe", "diarize", "roles"), ("align",),
     ("pipeline.align", "pipeline.formats", "pipeline.review.turn_edits", "pipeline.review.records"),
-    _align, TypeAdapter(Conversation), extra=_key,
+    _align, TypeAdapter(Conversation), extra=_key, warm=_warm,
 )  # fmt: skip

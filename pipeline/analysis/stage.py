@@ -28,7 +28,14 @@ def _analysis(s: StageInput) -> Analysis:
     return analysis
 
 
+def _warm(settings: Settings) -> None:
+    """Load the lexicon, the Dutch pipeline and the learned model, and tag one sentence."""
+    from pipeline.analysis.context import AnalysisContext
+
+    AnalysisContext.from_settings(settings).nlp.tokenize(["Hoe gaat het nu met u?"])
+
+
 SPEC = StageSpec(
     "analysis", ("align",), ("analysis",), ("pipeline.analysis", "pipeline.nlp"), _analysis,
-    TypeAdapter(Analysis), model=analysis_identity,
+    TypeAdapter(Analysis), model=analysis_identity, warm=_warm,
 )  # fmt: skip

@@ -359,7 +359,9 @@ class DutchNlp:
         return [(sent.start_char, sent.end_char) for sent in doc.sents]
 
 
-@cache
+_LOAD_LOCK = threading.Lock()
+
+
 def get_nlp(
     model: str,
     verbs_path: Path,
@@ -370,17 +372,25 @@ def get_nlp(
     """The process-wide pipeline for ``model`` (see the module docstring for the choices).
 
     ``min_tag_confidence`` and ``matmul`` default to the settings model's (``analysis.nlp``).
+    One load at a time: a stage that needs the pipeline while a warm-up thread is loading it
+    waits for that load instead of starting a second one.
     """
     from pipeline.settings.analysis import NlpSettings
 
     defaults = NlpSettings()
-    return DutchNlp(
-        model,
-        verbs_path,
-        defaults.min_tag_confidence if min_tag_confidence is None else min_tag_confidence,
-        parse,
-        matmul or defaults.matmul,
-    )
+    with _LOAD_LOCK:
+        return _loaded(
+            model,
+            verbs_path,
+            defaults.min_tag_confidence if min_tag_confidence is None else min_tag_confidence,
+            parse,
+            matmul or defaults.matmul,
+        )
+
+
+@cache
+def _loaded(model: str, verbs_path: Path, min_tag_confidence: float, parse: bool, matmul: str) -> DutchNlp:
+    return DutchNlp(model, verbs_path, min_tag_confidence, parse, matmul)
 
 
 def nlp_from_settings(settings: Any) -> DutchNlp:

@@ -79,6 +79,9 @@ class OrchestrationSettings(Section):
     # Stages run this many steps lower in CPU priority (pipeline/stages/priority.py): diarisation
     # yields the cores to ASR beside it, which the user waits for.
     stage_nice: dict[str, Annotated[int, Field(ge=0, le=19)]] = Field(default_factory=lambda: {"diarize": 10})
+    # Later stages' models load this many steps lower while the first stages run
+    # (pipeline/stages/warm.py); 0 loads them at normal priority
+    warm_nice: int = Field(10, ge=0, le=19)
     dask_address: str | None = None
     watch: WatchSettings = WatchSettings()
     ingest: IngestSettings = IngestSettings()

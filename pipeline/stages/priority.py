@@ -22,6 +22,15 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+def _lower_own_priority(nice: int) -> None:
+    """This thread ``nice`` steps lower (where the OS allows it)."""
+    tid = threading.get_native_id()
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
+    except OSError as exc:  # e.g. a sandbox that forbids it: run at the caller's priority
+        log.debug("could not lower the priority of thread %s: %s", tid, exc)
+
+
 def run_niced(work: Callable[[], T], nice: int) -> T:
     """``work()`` in a thread ``nice`` steps lower than the caller (0: in the caller's thread)."""
     if nice <= 0 or not hasattr(os, "setpriority"):
@@ -29,11 +38,7 @@ def run_niced(work: Callable[[], T], nice: int) -> T:
     outcome: dict[str, object] = {}
 
     def body() -> None:
-        tid = threading.get_native_id()
-        try:
-            os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
-        except OSError as exc:  # e.g. a sandbox that forbids it: run at the caller's priority
-            log.debug("could not lower the priority of thread %s: %s", tid, exc)
+        _lower_own_priority(nice)
         try:
             outcome["value"] = work()
         except BaseException as exc:  # handed to the caller's thread, raised there
@@ -45,3 +50,19 @@ def run_niced(work: Callable[[], T], nice: int) -> T:
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["value"]  # type: ignore[return-value]
+
+
+def start_niced(work: Callable[[], None], nice: int, name: str) -> threading.Thread:
+    """Start ``work()`` in a daemon thread ``nice`` steps lower, and return without waiting.
+
+    For work nobody waits on (a warm-up): a daemon thread never holds up the end of a command.
+    """
+
+    def body() -> None:
+        if nice > 0 and hasattr(os, "setpriority"):
+            _lower_own_priority(nice)
+        work()
+
+    thread = threading.Thread(target=body, name=name, daemon=True)
+    thread.start()
+    return thread
