@@ -27,8 +27,10 @@ def _align(s: StageInput) -> Conversation:
     return conversation
 
 
-def _warm(settings: Settings) -> None:
+def _warm(job: RecordingJob, settings: Settings) -> None:
     from pipeline.align.conversation import sentencizer
+
+    del job
 
     sentencizer(settings.align.spacy_language)
 
