@@ -25,7 +25,7 @@ from pipeline.stages.jobs import RecordingJob
 from pipeline.stages.outcome import BatchResult, Failure, describe_failure
 from pipeline.stages.plan import STAGES, phases, require_inputs, waves
 from pipeline.stages.spec import StageSpec
-from pipeline.stages.warm import later_stages, new_recordings, start_warming
+from pipeline.stages.warm import stages_to_warm, start_warming
 
 
 def _failure(recording_id: str, stage: str, future: PrefectFuture) -> Failure:
@@ -102,12 +102,19 @@ def run_stages(
     selected = require_inputs(stages)
     result = BatchResult.of([job.recording_id for job in jobs])
     reuse, refresh = set(reuse), set(refresh)
-    fresh = new_recordings(jobs, settings, selected)
-    warm = later_stages(spec for spec in selected if spec.name not in reuse)
+    # In this process only when the stages run here: Dask workers load their own models.
+    warm = (
+        stages_to_warm(jobs, settings, [spec for spec in selected if spec.name not in reuse])
+        if settings.orchestration.task_runner == "threads"
+        else []
+    )
     for phase, steps in phases(selected):
-        start = partial(start_warming, warm, fresh, settings, settings.orchestration.warm_nice)
-        _collect(_submit(jobs, settings, phase, result, reuse, refresh), result, start)
-        warm = []  # started by the first phase's first finished stage
+        _collect(
+            _submit(jobs, settings, phase, result, reuse, refresh),
+            result,
+            partial(start_warming, warm, settings),
+        )
+        warm = []  # the first phase's stages start it
         for step in steps:
             alive = [job for job in jobs if job.recording_id not in result.failures]
             futures = {

@@ -142,7 +142,6 @@ def process(
     if _served_from_store(job):
         _finish(job)
         return
-    _warm_media_stages(job)
     from flows.runtime.server import start_runtime
 
     configured_home = settings.orchestration.prefect_home
@@ -186,14 +185,6 @@ def _served_from_store(job: RecordingJob) -> bool:
         progress.set_reporter(None)
         bars.close()
     return True
-
-
-def _warm_media_stages(job: RecordingJob) -> None:
-    """Decode the recording and load the ASR model while Prefect starts (pipeline/stages/warm.py)."""
-    from pipeline.stages.plan import STAGES
-    from pipeline.stages.warm import media_stages, new_recordings, start_warming
-
-    start_warming(media_stages(STAGES), new_recordings([job], state.settings, STAGES), state.settings, nice=0)
 
 
 def _finish(job: RecordingJob) -> None:

@@ -27,10 +27,8 @@ def _align(s: StageInput) -> Conversation:
     return conversation
 
 
-def _warm(job: RecordingJob, settings: Settings) -> None:
+def _warm(settings: Settings) -> None:
     from pipeline.align.conversation import sentencizer
-
-    del job
 
     sentencizer(settings.align.spacy_language)
 

@@ -7,7 +7,6 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from pipeline.settings import Settings
-from pipeline.stages.jobs import RecordingJob
 from pipeline.stages.spec import StageInput, StageSpec
 from pipeline.types import Analysis
 
@@ -29,11 +28,9 @@ def _analysis(s: StageInput) -> Analysis:
     return analysis
 
 
-def _warm(job: RecordingJob, settings: Settings) -> None:
+def _warm(settings: Settings) -> None:
     """Load the lexicon, the Dutch pipeline and the learned model, and tag one sentence."""
     from pipeline.analysis.context import AnalysisContext
-
-    del job
 
     AnalysisContext.from_settings(settings).nlp.tokenize(["Hoe gaat het nu met u?"])
 

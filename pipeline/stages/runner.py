@@ -17,6 +17,7 @@ from pipeline.fsutil import atomic_write_bytes
 from pipeline.settings import Settings
 from pipeline.stages import progress
 from pipeline.stages.jobs import RecordingJob
+from pipeline.stages.memory import release_freed_memory
 from pipeline.stages.plan import BY_NAME, load_result, stage_key
 from pipeline.stages.priority import run_niced
 from pipeline.stages.spec import BatchStep, StageInput
@@ -65,6 +66,7 @@ def run_stage(
 
         stage_input = StageInput(job, settings, results, work, on_progress)
         result = run_niced(lambda: spec.compute(stage_input), settings.orchestration.stage_nice.get(stage, 0))
+        release_freed_memory()  # what the stage freed is not kept resident beside the next one
         atomic_write_bytes(work / "result.json", spec.result.dump_json(result))
         final = stage_dir(job.cache_dir, stage, key)
         if final.exists() and (refresh or not result_is_valid(final / "result.json")):

@@ -52,9 +52,9 @@ class StageSpec:
     when: Callable[[RecordingJob], bool] = _always
     publish: Literal["out", "research"] = "out"  # where its files are published
     deliver: bool = False  # its result folder also goes to the klantmanager's outbox
-    # loads what compute will need (models, decoded media) into the process's caches, while
-    # other work runs (pipeline/stages/warm.py), so a new recording does not wait for it
-    warm: Callable[[RecordingJob, Settings], None] | None = None
+    # loads what compute needs (models, libraries) once per process; run while earlier stages
+    # work (pipeline/stages/warm.py), so a fresh recording does not wait for the loading
+    warm: Callable[[Settings], None] | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from pipeline.settings import Settings
-from pipeline.stages.jobs import RecordingJob
 from pipeline.stages.spec import StageInput, StageSpec
 from pipeline.types import Transcript
 
@@ -29,16 +28,7 @@ def _transcribe(s: StageInput) -> Transcript:
     return transcribe(shared_audio(s.job.media, s.job.sha256), s.settings, on_progress=s.on_progress)
 
 
-def _warm(job: RecordingJob, settings: Settings) -> None:
-    """Decode the recording and load the Whisper model (both kept for the stage)."""
-    from pipeline.audio.shared import shared_audio
-    from pipeline.transcribe.whisper import load_whisper
-
-    shared_audio(job.media, job.sha256)
-    load_whisper(settings)
-
-
 SPEC = StageSpec(
     "transcribe", (), ("asr",), ("pipeline.transcribe", "pipeline.audio"), _transcribe,
-    TypeAdapter(Transcript), model=asr_identity, warm=_warm,
+    TypeAdapter(Transcript), model=asr_identity,
 )  # fmt: skip

@@ -7,7 +7,6 @@ sequentially, and a lower WER on Dutch TTS.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -20,21 +19,9 @@ from pipeline.types import Segment, Transcript, Word
 ProgressCallback = Callable[[float, float], None]
 
 
-_LOAD_LOCK = threading.Lock()
-
-
-def load_whisper(settings: Settings):
-    """The configured model, loaded once per process; batch runs transcribe many files with it.
-
-    One load at a time: the stage waits for a warm-up's load instead of starting a second.
-    """
-    asr = settings.asr
-    with _LOAD_LOCK:
-        return _load_whisper(resolve_model(settings).path, asr.device, asr.compute_type, asr.cpu_threads)
-
-
 @lru_cache(maxsize=2)
 def _load_whisper(path: Path, device: str, compute_type: str, cpu_threads: int):
+    """Load a model once per process; batch runs transcribe many files with it."""
     from faster_whisper import WhisperModel
 
     return WhisperModel(
@@ -49,7 +36,7 @@ def transcribe(audio: Audio, settings: Settings, on_progress: ProgressCallback |
     """
     asr = settings.asr
     resolved = resolve_model(settings)
-    model = load_whisper(settings)
+    model = _load_whisper(resolved.path, asr.device, asr.compute_type, asr.cpu_threads)
     options = {
         "language": asr.language,
         "beam_size": asr.beam_size,
