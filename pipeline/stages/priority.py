@@ -23,7 +23,9 @@ T = TypeVar("T")
 
 
 def _lower_own_priority(nice: int) -> None:
-    """This thread ``nice`` steps lower (where the OS allows it)."""
+    """This thread ``nice`` steps lower (where the OS allows it; 0: unchanged)."""
+    if nice <= 0 or not hasattr(os, "setpriority"):
+        return
     tid = threading.get_native_id()
     try:
         os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
@@ -59,8 +61,7 @@ def start_niced(work: Callable[[], None], nice: int, name: str) -> threading.Thr
     """
 
     def body() -> None:
-        if nice > 0 and hasattr(os, "setpriority"):
-            _lower_own_priority(nice)
+        _lower_own_priority(nice)
         work()
 
     thread = threading.Thread(target=body, name=name, daemon=True)
