@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from pipeline.diarize.words import word_speakers
-from pipeline.nlp import _import_spacy
+from pipeline.nlp.spacy_import import import_spacy
 from pipeline.settings import Settings
 from pipeline.types import (
     Conversation,
@@ -29,7 +29,7 @@ def sentencizer(language: str) -> Any:
     """spaCy's sentencizer for ``language``, built once per process."""
     # A plain ``import spacy`` lets thinc import torch when it is installed (the pyannote
     # extra): most of the stage's 4.9 s on the 3.5-minute clip, for a punctuation splitter.
-    spacy = _import_spacy()
+    spacy = import_spacy()
     nlp = spacy.blank(language)
     nlp.add_pipe("sentencizer")
     return nlp

@@ -24,7 +24,6 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import json
-import sys
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -33,6 +32,7 @@ from typing import Any
 
 from pipeline.errors import ModelMissingError
 from pipeline.nlp.lexicon import load_verb_entries
+from pipeline.nlp.spacy_import import import_spacy
 from pipeline.nlp.verbs import expand_verbs
 from pipeline.settings import PROJECT_ROOT
 
@@ -123,31 +123,6 @@ def model_identity(model: str) -> dict[str, str]:
     }
 
 
-_IMPORT_LOCK = threading.Lock()
-
-
-def _import_spacy() -> Any:
-    """Import spaCy without letting thinc import torch.
-
-    thinc imports torch at import time whenever it is installed (the optional pyannote
-    backend installs it), which doubles spaCy's start-up time; the analysis never needs it.
-    A ``None`` entry in ``sys.modules`` makes that one import fail fast; it is removed again
-    at once, so a later ``import torch`` elsewhere works normally.
-    """
-    with _IMPORT_LOCK:
-        if "spacy" in sys.modules or "torch" in sys.modules:
-            import spacy
-
-            return spacy
-        sys.modules["torch"] = None  # type: ignore[assignment]
-        try:
-            import spacy
-        finally:
-            if sys.modules.get("torch", 0) is None:
-                del sys.modules["torch"]
-        return spacy
-
-
 def _softmax_max(scores: Any) -> Any:
     """Per row, the largest softmax probability (Tagger.v2 outputs unnormalised scores)."""
     import numpy
@@ -168,7 +143,7 @@ class DutchNlp:
         parse: bool = True,
         matmul: str = "numpy",
     ) -> None:
-        spacy = _import_spacy()
+        spacy = import_spacy()
         from spacy.lookups import load_lookups
         from spacy.pipeline import Sentencizer
 

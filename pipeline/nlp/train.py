@@ -39,11 +39,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.fsutil import file_sha256
-from pipeline.nlp import _import_spacy
 from pipeline.nlp.conllu import UdSentence, read_conllu, to_doc
 from pipeline.nlp.evaluate import score
 from pipeline.nlp.model_readme import write_readme
 from pipeline.nlp.pos_lexicon import write_vectors_pipeline
+from pipeline.nlp.spacy_import import import_spacy
 from pipeline.settings import PROJECT_ROOT
 
 TRAINING_DIR = PROJECT_ROOT / "models" / "nlp_training"
@@ -135,7 +135,7 @@ def train(
     validate: bool = False,
 ) -> dict[str, Any]:
     """Train, score and install the pipeline in ``out_dir``; returns the recorded meta."""
-    spacy = _import_spacy()
+    spacy = import_spacy()
     from spacy.cli.train import train as spacy_train
 
     ud_files = sorted(data_dir.glob("*.conllu"))
