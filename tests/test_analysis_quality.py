@@ -32,25 +32,25 @@ from pipeline.settings import Settings, load_settings  # noqa: E402
 
 # Floors on the blind test part: (as written, no "?", ASR-like).
 FLOORS: dict[str, tuple[float, float, float]] = {
-    # 0.03 under the blind scores (rounded down) of the model retrained on the features of the
-    # spaCy model that sees the spoken sentences once per epoch, with thresholds chosen on the
-    # guide-written tune conversations (README); goal has 5 positive turns in the test part, so
-    # one turn moves it by ~0.1
-    "q": (0.95, 0.90, 0.86),
-    "bel": (0.79, 0.78, 0.71),
-    "feit": (0.88, 0.82, 0.70),
-    "self": (0.58, 0.57, 0.43),
-    "stack": (0.91, 0.87, 0.51),
+    # 0.03 under the blind scores (rounded down) of the model whose thresholds come, per decision,
+    # from the guide-written tune conversations or from all tune units, as nested CV on the
+    # guide-written ones chose (README); goal has 5 positive turns in the test part, so one turn
+    # moves it by ~0.1
+    "q": (0.95, 0.91, 0.88),
+    "bel": (0.79, 0.80, 0.74),
+    "feit": (0.88, 0.82, 0.71),
+    "self": (0.58, 0.53, 0.47),
+    "stack": (0.91, 0.87, 0.49),
     "summ": (0.69, 0.67, 0.62),
-    "agenda": (0.78, 0.81, 0.70),
+    "agenda": (0.77, 0.77, 0.73),
     "goal": (0.43, 0.43, 0.47),
     "meta": (0.70, 0.71, 0.68),
     "fb": (0.91, 0.91, 0.85),
     "advice": (0.83, 0.84, 0.82),
-    "emotion": (0.72, 0.75, 0.68),
-    "resistance": (0.60, 0.59, 0.62),
+    "emotion": (0.73, 0.72, 0.74),
+    "resistance": (0.61, 0.62, 0.64),
 }
-FORM_FLOORS = (0.92, 0.80, 0.73)
+FORM_FLOORS = (0.92, 0.83, 0.77)
 
 
 @pytest.fixture(scope="module")
