@@ -608,9 +608,8 @@ def main(argv: list[str] | None = None) -> int:
             + table
             + f"\n\nThe same, on the {len(guide)} guide-written tune conversations alone "
             "(tests/data/conversations/; the folds are the same, the other conversations are only "
-            "trained on; the thresholds were chosen on these units, so it is optimistic).\n\n"
-            + guide_table
-            + "\n",
+            "trained on; the thresholds of the decisions whose threshold comes from guide above "
+            "were chosen on these units, so it is optimistic).\n\n" + guide_table + "\n",
             encoding="utf-8",
         )
         print(table)
