@@ -104,6 +104,28 @@ def test_stacked_questions_until_the_client_answers(settings: Settings) -> None:
     assert question(analysis, "Ben je er zenuwachtig voor?").stacked is False
 
 
+def test_a_second_wh_question_joined_by_en_stacks_within_one_sentence(settings: Settings) -> None:
+    """Whisper writes two spoken questions as one sentence; an alternative ("of") is one question."""
+    conv = build(
+        [
+            (KM, ["Wanneer heb je voor het laatst gebeld en welke vacatures heb je deze week bekeken?"]),
+            (CL, ["Vorige week, twee."]),
+            (KM, ["Hoe gaat het op je werk en hoe lang werk je er nu?"]),
+            (CL, ["Goed, een jaar."]),
+            (KM, ["Bel jij de werkgever of zal ik het doen?"]),
+            (CL, ["Doe jij maar."]),
+            (KM, ["Weet je hoe lang het duurt en wanneer je begint?"]),
+            (CL, ["Nee."]),
+        ]
+    )
+    analysis = analyse(conv, settings)
+    stacked = {e.text for e in events(analysis, "question") if e.stacked}
+    assert stacked == {
+        "Wanneer heb je voor het laatst gebeld en welke vacatures heb je deze week bekeken?",
+        "Hoe gaat het op je werk en hoe lang werk je er nu?",
+    }
+
+
 def test_backchannel_does_not_answer_but_ja_does(settings: Settings) -> None:
     conv = build(
         [(KM, ["Heb je de brief gelezen?"]), (CL, ["Hm."]), (KM, ["Heb je hem bij je?"]), (CL, ["Ja."])]

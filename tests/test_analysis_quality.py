@@ -32,25 +32,25 @@ from pipeline.settings import Settings, load_settings  # noqa: E402
 
 # Floors on the blind test part: (as written, no "?", ASR-like).
 FLOORS: dict[str, tuple[float, float, float]] = {
-    # 0.03 under the blind scores (rounded down) of the model whose thresholds come, per decision,
-    # from the guide-written tune conversations or from all tune units, as nested CV on the
-    # guide-written ones chose (README); goal has 5 positive turns in the test part, so one turn
-    # moves it by ~0.1
+    # 0.03 under the blind scores (rounded down) of the sixth retrain (joined wh-questions stack;
+    # thresholds from the guide-written tune conversations or from all tune units, as nested CV
+    # on the guide-written ones chose; README); goal has 5 positive turns in the test part, so
+    # one turn moves it by ~0.1
     "q": (0.95, 0.91, 0.88),
-    "bel": (0.79, 0.80, 0.74),
-    "feit": (0.88, 0.82, 0.71),
-    "self": (0.58, 0.53, 0.47),
-    "stack": (0.91, 0.87, 0.49),
+    "bel": (0.81, 0.78, 0.75),
+    "feit": (0.88, 0.78, 0.69),
+    "self": (0.58, 0.55, 0.43),
+    "stack": (0.91, 0.84, 0.49),
     "summ": (0.69, 0.67, 0.62),
-    "agenda": (0.77, 0.77, 0.73),
+    "agenda": (0.79, 0.77, 0.71),
     "goal": (0.43, 0.43, 0.47),
     "meta": (0.70, 0.71, 0.68),
     "fb": (0.91, 0.91, 0.85),
-    "advice": (0.83, 0.84, 0.82),
-    "emotion": (0.73, 0.72, 0.74),
+    "advice": (0.83, 0.84, 0.83),
+    "emotion": (0.74, 0.73, 0.74),
     "resistance": (0.61, 0.62, 0.64),
 }
-FORM_FLOORS = (0.92, 0.83, 0.77)
+FORM_FLOORS = (0.92, 0.81, 0.75)
 
 
 @pytest.fixture(scope="module")

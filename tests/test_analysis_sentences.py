@@ -41,6 +41,8 @@ def _split(context: AnalysisContext, text: str) -> list[str]:
             "hoeveel kinderen heeft u zijn ze al op school",
             ["hoeveel kinderen heeft u", "zijn ze al op school"],
         ),
+        # a two-word question phrase before the verb ("hoe lang", "hoe vaak")
+        ("hoe gaat het nu hoe lang speelt dat al", ["hoe gaat het nu", "hoe lang speelt dat al"]),
         ("ik vind dat lastig wat vind jij ervan", ["ik vind dat lastig", "wat vind jij ervan"]),
         ("u heeft gisteren gebeld klopt dat", ["u heeft gisteren gebeld", "klopt dat"]),
         # a conjunction before a second question goes with it
@@ -62,6 +64,7 @@ def test_lowercase_runs_split_by_word_order(
         "als je klaar bent kun je gaan",  # fronted subordinate clause
         "de brief die u stuurde heb ik gelezen",  # verb-final relative clause, then the main verb
         "ik weet niet waar u woont",  # embedded question: its verb goes last
+        "ik weet niet hoe lang het duurt",  # an embedded two-word question phrase: verb last too
         "weet u wat u moet doen",  # the question word opens what follows
         "dat formulier heb je ingevuld",  # fronted object, no clause before the verb
         "wil je koffie of thee",  # either/or within one question

@@ -4,8 +4,9 @@ Whisper often drops the "?" and a caseworker's question then runs into its answe
 next question: "heeft u het formulier ingevuld ja ik heb het gisteren gedaan". Without
 capitals nothing marks the boundary except Dutch word order, which the tagger gives:
 
-- a question word with the finite verb straight after it ("… waar woont u nu"): in a
-  subordinate clause the verb goes last ("ik weet niet waar u woont");
+- a question word, or a two-word question phrase ("hoe lang", "hoeveel uur"), with the finite
+  verb straight after it ("… waar woont u nu"): in a subordinate clause the verb goes last
+  ("ik weet niet waar u woont");
 - a finite verb with a subject pronoun after it, verb first ("… heeft u dat gelezen");
 - a personal pronoun with the finite verb after it, a new declarative ("… u heeft gebeld");
 - a filler or answer particle ("eh", "nou", "oké", "ja") right before one of these, or a
@@ -21,13 +22,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.analysis.context import PUNCT_TOKENS
+from pipeline.analysis.context import PUNCT_TOKENS, AnalysisContext
 from pipeline.nlp import DutchNlp, Token, is_verb
 
 MIN_WORDS = 2  # each side of a break keeps at least this many words
 OPENS_WHAT_FOLLOWS = frozenset({"SCONJ", "CCONJ", "ADP", "DET"})
 OPENING_PRONOUNS = frozenset({"Int", "Rel"})
-NOUN_POS = frozenset({"NOUN", "PROPN"})
+PHRASE_POS = frozenset({"NOUN", "PROPN", "ADJ", "ADV"})  # the second word of "hoeveel uur", "hoe lang"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,20 @@ class ClauseWords:
     personal_subjects: frozenset[str]  # subjects that open a declarative: ik, u, je, ...
     fillers: frozenset[str]  # eh, nou, oké, ja, nee, ...
     subordinators: frozenset[str]  # als, omdat, dat, ... (when the tagger does not say SCONJ)
+
+
+def clause_words(context: AnalysisContext) -> ClauseWords:
+    """The word lists of the analysis' lexicon that the breaks read."""
+    question_words = context.words("words.question_words")
+    return ClauseWords(
+        question_words=question_words,
+        inverted_subjects=context.words("words.subject_pronouns"),
+        personal_subjects=context.words("words.personal_subjects"),
+        fillers=context.words("words.backchannels")
+        | context.words("words.answer_particles")
+        | context.words("words.clause_fillers"),
+        subordinators=context.words("questions.subordinators") - question_words,  # "wanneer" asks too
+    )
 
 
 def _finite_verb(token: Token, nlp: DutchNlp) -> bool:
@@ -61,8 +76,8 @@ def _opens_question(words: list[Token], i: int, nlp: DutchNlp, lists: ClauseWord
     if word.lower in lists.question_words:
         if _finite_verb(after, nlp):
             return True
-        # "hoeveel kinderen heeft u": a question word with its noun, then the verb
-        return after.pos in NOUN_POS and i + 2 < len(words) and nlp.is_finite(words[i + 2])
+        # "hoeveel kinderen heeft u", "hoe lang duurt het": a two-word question phrase, then the verb
+        return after.pos in PHRASE_POS and i + 2 < len(words) and nlp.is_finite(words[i + 2])
     return _finite_verb(word, nlp) and after.lower in lists.inverted_subjects
 
 
@@ -110,3 +125,23 @@ def clause_breaks(tokens: list[Token], nlp: DutchNlp, lists: ClauseWords) -> lis
             breaks.append(indices[i])
             start = i
     return breaks
+
+
+def joined_wh_questions(tokens: list[Token], nlp: DutchNlp, lists: ClauseWords) -> int:
+    """How many more wh-questions one sentence holds after its first, each joined by a conjunction.
+
+    "Wanneer heb je gebeld en welke vacatures heb je bekeken?" asks two things before the client
+    can answer: Whisper often writes two spoken questions as one sentence like this. A second
+    question that is only an alternative ("Bel jij of zal ik het doen?") has no question word
+    and is not counted.
+    """
+    words = [tok for tok in tokens if tok.lower not in PUNCT_TOKENS]
+    positions = {id(tok): i for i, tok in enumerate(words)}
+    return sum(
+        1
+        for cut in clause_breaks(tokens, nlp, lists)
+        if (i := positions.get(id(tokens[cut]))) is not None
+        and words[i].pos == "CCONJ"
+        and i + 1 < len(words)
+        and words[i + 1].lower in lists.question_words
+    )

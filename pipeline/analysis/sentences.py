@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from pipeline.analysis.clause_breaks import ClauseWords, clause_breaks
+from pipeline.analysis.clause_breaks import ClauseWords, clause_breaks, clause_words
 from pipeline.analysis.context import AnalysisContext
 from pipeline.nlp import DutchNlp
 from pipeline.types import Conversation, Sentence, Turn
@@ -130,23 +130,14 @@ def ensure_sentences(conversation: Conversation, context: AnalysisContext) -> Co
         return conversation
     # function words are not in the lemma tables, but they open sentences ("En…", "Hoe…")
     function_words = frozenset().union(*(context.words(f"words.{key}") for key in FUNCTION_WORD_LISTS))
-    question_words = context.words("words.question_words")
-    clause_words = ClauseWords(
-        question_words=question_words,
-        inverted_subjects=context.words("words.subject_pronouns"),
-        personal_subjects=context.words("words.personal_subjects"),
-        fillers=context.words("words.backchannels")
-        | context.words("words.answer_particles")
-        | context.words("words.clause_fillers"),
-        subordinators=context.words("questions.subordinators") - question_words,  # "wanneer" asks too
-    )
+    words = clause_words(context)
     turns: list[Turn] = []
     index = 0
     for turn in conversation.turns:
         if turn.sentences:
             sentences = [s.model_copy(update={"index": index + i}) for i, s in enumerate(turn.sentences)]
         else:
-            sentences = _split_turn(turn, index, context.nlp, function_words, clause_words)
+            sentences = _split_turn(turn, index, context.nlp, function_words, words)
         index += len(sentences)
         turns.append(turn.model_copy(update={"sentences": sentences}))
     return conversation.model_copy(update={"turns": turns})

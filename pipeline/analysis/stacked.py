@@ -3,11 +3,13 @@
 The questions need not be in one sentence or one turn: a speaker who pauses and asks again
 without the other having said anything still stacks. A turn by someone else ends the run
 unless it is only a backchannel sound ("hm", "mm"): those do not answer. "Ja" does, because
-it is the answer to a yes/no question.
+it is the answer to a yes/no question. One sentence can hold two questions, a second
+wh-question joined by "en" (:func:`pipeline.analysis.clause_breaks.joined_wh_questions`).
 """
 
 from __future__ import annotations
 
+from pipeline.analysis.clause_breaks import clause_words, joined_wh_questions
 from pipeline.analysis.context import PUNCT_TOKENS, AnalysisContext, SentenceView
 from pipeline.types import Turn
 
@@ -28,6 +30,7 @@ def stacked_questions(
     settings = context.settings.stacked
     open_runs: dict[str, list[int]] = {}
     stacked: set[int] = set()
+    lists = clause_words(context)
 
     def close(speaker: str) -> None:
         run = open_runs.pop(speaker, [])
@@ -41,7 +44,10 @@ def stacked_questions(
         if turn.role not in settings.roles:
             continue
         run = open_runs.setdefault(turn.speaker, [])
-        run.extend(view.position for view in views if view.position in question_positions)
+        for view in views:
+            if view.position in question_positions:
+                asked = 1 + joined_wh_questions(view.tokens, context.nlp, lists)
+                run.extend([view.position] * asked)
     for speaker in list(open_runs):
         close(speaker)
     return stacked
