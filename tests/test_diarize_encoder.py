@@ -59,6 +59,19 @@ def test_embeddings_match_torch(name: str, reference: dict[str, np.ndarray]) -> 
     np.testing.assert_allclose(utterance, reference[f"{name}/embedding"], atol=1e-5)
 
 
+def test_parallel_batches_give_the_same_vectors_in_order(reference: dict[str, np.ndarray]) -> None:
+    """Workers change only the speed: every batch is computed as alone, and comes back in order."""
+    mel = mel_frames(_snippet("nathalie_clean", reference))
+    starts = range(0, len(mel) - 75, 7)
+    batches = [np.stack([mel[s : s + 75] for s in starts][i : i + 5]) for i in range(0, len(starts), 5)]
+    encoder = load_voice_encoder()
+    alone = [encoder.embed(batch) for batch in batches]
+    for workers in (1, 2, 3):
+        side_by_side = list(encoder.embed_batches(iter(batches), workers=workers))
+        assert len(side_by_side) == len(alone)
+        assert all(np.array_equal(a, b) for a, b in zip(alone, side_by_side, strict=True))
+
+
 def test_voices_are_told_apart(reference: dict[str, np.ndarray]) -> None:
     """Sanity of the fixture itself: the two clean voices differ more than a voice from itself."""
     a, b = reference["nathalie_clean/embedding"], reference["flemish_clean/embedding"]

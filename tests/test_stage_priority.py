@@ -1,4 +1,4 @@
-"""A niced stage runs in its own lower-priority thread; the caller's priority is untouched."""
+"""A niced or idle stage runs in its own lower-priority thread; the caller's priority is untouched."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from pipeline.settings import load_settings
-from pipeline.stages.priority import run_niced
+from pipeline.stages.priority import IDLE, run_niced
 
 
 def _own_nice() -> int:
@@ -32,6 +32,29 @@ def test_errors_of_the_work_are_raised_in_the_caller() -> None:
         run_niced(fail, 10)
 
 
-def test_diarisation_is_niced_by_default_and_transcription_is_not() -> None:
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="the OS has no idle scheduling class")
+def test_idle_work_runs_in_the_idle_class_and_the_caller_keeps_its_own() -> None:
+    policy = os.sched_getscheduler(0)
+    seen = run_niced(lambda: os.sched_getscheduler(threading.get_native_id()), IDLE)
+    assert seen == os.SCHED_IDLE
+    assert os.sched_getscheduler(threading.get_native_id()) == policy
+
+
+def test_threads_the_work_starts_inherit_its_class() -> None:
+    """The voice encoder's worker threads must stay as low as the diariser that starts them."""
+    if not hasattr(os, "SCHED_IDLE"):
+        pytest.skip("the OS has no idle scheduling class")
+
+    def start_a_worker() -> int:
+        seen: list[int] = []
+        worker = threading.Thread(target=lambda: seen.append(os.sched_getscheduler(0)))
+        worker.start()
+        worker.join()
+        return seen[0]
+
+    assert run_niced(start_a_worker, IDLE) == os.SCHED_IDLE
+
+
+def test_diarisation_runs_idle_by_default_and_transcription_does_not() -> None:
     nice = load_settings(environ={}).orchestration.stage_nice
-    assert nice.get("diarize", 0) > 0 and nice.get("transcribe", 0) == 0
+    assert nice.get("diarize") == IDLE and nice.get("transcribe", 0) == 0

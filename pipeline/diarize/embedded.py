@@ -97,11 +97,15 @@ def embed_spans(
     by_length: dict[int, list[int]] = defaultdict(list)
     for index, (start, end) in enumerate(spans):
         by_length[end - start].append(index)
-    for indices in by_length.values():
-        for first in range(0, len(indices), config.batch_size):
-            chunk = indices[first : first + config.batch_size]
-            batch = np.stack([mel[spans[i][0] : spans[i][1]] for i in chunk])
-            out[chunk] = encoder.embed(batch, threads=config.encoder_threads)
+    chunks = [
+        indices[first : first + config.batch_size]
+        for indices in by_length.values()
+        for first in range(0, len(indices), config.batch_size)
+    ]
+    batches = (np.stack([mel[spans[i][0] : spans[i][1]] for i in chunk]) for chunk in chunks)
+    vectors = encoder.embed_batches(batches, threads=config.encoder_threads, workers=config.encoder_workers)
+    for chunk, embedded in zip(chunks, vectors, strict=True):
+        out[chunk] = embedded
     return out
 
 

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -64,8 +67,27 @@ class VoiceEncoder:
         recurrent products are small, so BLAS runs with ``threads`` threads:
         more threads than cores made them 10x slower on a busy 2-core machine.
         """
+        return next(self.embed_batches(iter([mels]), threads))
+
+    def embed_batches(
+        self, batches: Iterator[np.ndarray], threads: int = 1, workers: int = 1
+    ) -> Iterator[np.ndarray]:
+        """:meth:`embed` for each batch, in order, ``workers`` batches at a time in parallel.
+
+        Why workers and not BLAS threads: the products are small, so two BLAS threads on one
+        batch spend their time waiting on each other, while two batches in two threads keep
+        two cores busy (numpy releases the GIL in the products and the gate arithmetic). The
+        worker threads inherit the calling thread's priority, so a niced diariser stays niced.
+        Each batch is computed exactly as alone, so the vectors do not depend on ``workers``.
+        """
         with _blas_controller().limit(limits=threads, user_api="blas"):
-            return self._forward(np.asarray(mels, dtype=np.float32))
+            if workers <= 1:
+                for mels in batches:
+                    yield self._forward(np.asarray(mels, dtype=np.float32))
+                return
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="voice-encoder") as pool:
+                while group := list(islice(batches, workers)):  # bounded: at most `workers` in memory
+                    yield from pool.map(self._forward, [np.asarray(m, dtype=np.float32) for m in group])
 
     def _forward(self, x: np.ndarray) -> np.ndarray:
         batch, frames, _ = x.shape

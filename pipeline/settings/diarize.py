@@ -41,6 +41,7 @@ class EmbeddedSettings(Section):
     volume_target_dbfs: float = -30.0  # resemblyzer's own preprocessing level
     batch_size: int = Field(128, ge=1)
     encoder_threads: int = Field(1, ge=1)
+    encoder_workers: int = Field(2, ge=1)  # batches embedded side by side, each in its own thread
     # Affinity refinement before spectral clustering (Wang et al. 2018): keep each
     # row's strongest share of similarities; the eigengap of the refined graph
     # estimates the number of speakers.

@@ -76,9 +76,12 @@ class OrchestrationSettings(Section):
     server_idle_shutdown_s: float = Field(900.0, ge=0)
     task_runner: Literal["threads", "dask"] = "threads"
     max_workers: int = Field(2, ge=1)
-    # Stages run this many steps lower in CPU priority (pipeline/stages/priority.py): diarisation
-    # yields the cores to ASR beside it, which the user waits for.
-    stage_nice: dict[str, Annotated[int, Field(ge=0, le=19)]] = Field(default_factory=lambda: {"diarize": 10})
+    # Stages run this many steps lower in CPU priority, or "idle": in the OS's idle scheduling
+    # class (pipeline/stages/priority.py). Diarisation yields the cores to ASR beside it, which
+    # the user waits for, and takes both once ASR is done.
+    stage_nice: dict[str, Annotated[int, Field(ge=0, le=19)] | Literal["idle"]] = Field(
+        default_factory=lambda: {"diarize": "idle"}
+    )
     # Later stages' models load this many steps lower while the first stages run
     # (pipeline/stages/warm.py); 0 loads them at normal priority
     warm_nice: int = Field(10, ge=0, le=19)
