@@ -39,7 +39,7 @@ class EmbeddedSettings(Section):
     pause_changes: bool = True  # a voice carried across a pause is compared with its neighbours' voices
     min_window_s: float = Field(0.4, gt=0)  # shorter speech is labelled by its neighbours
     volume_target_dbfs: float = -30.0  # resemblyzer's own preprocessing level
-    batch_size: int = Field(128, ge=1)
+    batch_size: int = Field(64, ge=1)
     encoder_threads: int = Field(1, ge=1)
     encoder_workers: int = Field(2, ge=1)  # batches embedded side by side, each in its own thread
     # Affinity refinement before spectral clustering (Wang et al. 2018): keep each
