@@ -346,11 +346,18 @@ def _f1_at(
     rows: np.ndarray,
     threshold: float,
 ) -> float:
-    """F1 on ``rows`` at ``threshold`` (an add-only decision ORs the rules' hit in, as it runs)."""
+    """F1 on ``rows`` at ``threshold``."""
+    return _f1(gold[rows], _predict(probabilities, rule_hit, rows, threshold))
+
+
+def _predict(
+    probabilities: np.ndarray, rule_hit: np.ndarray | None, rows: np.ndarray, threshold: float
+) -> np.ndarray:
+    """The decision on ``rows`` at ``threshold`` (an add-only decision ORs the rules' hit in, as it runs)."""
     predicted = probabilities[rows] >= threshold
     if rule_hit is not None:
         predicted |= rule_hit[rows]
-    return _f1(gold[rows], predicted)
+    return predicted
 
 
 def _threshold_source(
@@ -377,9 +384,7 @@ def _threshold_source(
         rest[held_rows] = False
         for source, rows in (("all", rest), ("guide", rest & on_guide)):
             threshold = _best_threshold(probabilities, gold, rule_hit, rows)[0]
-            predicted[source][held_rows] = probabilities[held_rows] >= threshold
-            if rule_hit is not None:
-                predicted[source][held_rows] |= rule_hit[held_rows]
+            predicted[source][held_rows] = _predict(probabilities, rule_hit, held_rows, threshold)
     scores = {source: round(_f1(gold[guide_rows], hits[guide_rows]), 4) for source, hits in predicted.items()}
     return max(("all", "guide"), key=lambda source: scores[source]), scores
 

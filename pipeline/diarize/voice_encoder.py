@@ -67,7 +67,8 @@ class VoiceEncoder:
         recurrent products are small, so BLAS runs with ``threads`` threads:
         more threads than cores made them 10x slower on a busy 2-core machine.
         """
-        return next(self.embed_batches(iter([mels]), threads))
+        (vectors,) = self.embed_batches(iter([mels]), threads)  # ends the generator: BLAS limit restored
+        return vectors
 
     def embed_batches(
         self, batches: Iterator[np.ndarray], threads: int = 1, workers: int = 1
