@@ -13,14 +13,15 @@ from pipeline.transcribe import resolve_model
 # Thresholds sit just above what was measured (see README "Measured"): a
 # regression in decoding settings or model assembly makes these fail.
 SAMPLES = {
-    "real_dev_dialogue.flac": {"max_wer": 0.25},
+    # 21.6% before the skipped stretches were decoded again (pipeline/transcribe/gaps.py), 19.6% since
+    "real_dev_dialogue.flac": {"max_wer": 0.22},
     # 13.0% with the packages of the first release; 17.4% with those resolved on 2026-12-01
-    # (same code: the landed commit measures the same), now pinned in pyproject.toml
-    "gesprek_tts.flac": {"max_wer": 0.19},
+    # (pinned in pyproject.toml); 11.6% since the skipped stretches are decoded again
+    "gesprek_tts.flac": {"max_wer": 0.13},
 }
 START_TOLERANCE_S = 0.5
 # Share of ground-truth utterances whose start has an ASR word within the tolerance.
-MIN_STARTS_MATCHED = 0.94  # 50 of 53 on the TTS sample with the pinned packages (was 52 of 53)
+MIN_STARTS_MATCHED = 0.98  # 53 of 53 on the TTS sample since the gap recovery (50 of 53 before)
 
 
 def _wer(name: str) -> float:

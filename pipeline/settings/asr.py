@@ -10,6 +10,18 @@ from pydantic import Field
 from pipeline.settings.base import Section
 
 
+class GapRecoverySettings(Section):
+    """Decode again the pauses where the batched decoder dropped speech (pipeline/transcribe/gaps.py)."""
+
+    enabled: bool = True
+    min_gap_s: float = Field(2.0, gt=0)
+    min_speech_s: float = Field(1.0, ge=0)
+    edge_pad_s: float = Field(0.1, ge=0)
+    max_no_speech_prob: float = Field(0.6, ge=0, le=1)
+    min_avg_logprob: float = -1.0
+    max_compression_ratio: float = Field(2.4, gt=0)
+
+
 class AsrSettings(Section):
     """Which Whisper model to use and how to decode.
 
@@ -33,6 +45,7 @@ class AsrSettings(Section):
     vad_min_silence_ms: int = Field(500, ge=0)
     word_timestamps: bool = True
     condition_on_previous_text: bool = False
+    recover_gaps: GapRecoverySettings = Field(default_factory=GapRecoverySettings)
     progress_min_duration_s: float = Field(30.0, ge=0)
     subtitle_max_cue_s: float = Field(7.0, gt=0)
     subtitle_max_chars: int = Field(84, gt=10)

@@ -7,12 +7,14 @@ sequentially, and a lower WER on Dutch TTS.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pipeline.audio import Audio
 from pipeline.settings import Settings
+from pipeline.settings.asr import AsrSettings
 from pipeline.transcribe.model import resolve_model
 from pipeline.types import Segment, Transcript, Word
 
@@ -29,6 +31,18 @@ def _load_whisper(path: Path, device: str, compute_type: str, cpu_threads: int):
     )
 
 
+def decode_options(asr: AsrSettings) -> dict[str, Any]:
+    """The decoding options that batched and sequential decoding share."""
+    return {
+        "language": asr.language,
+        "beam_size": asr.beam_size,
+        "word_timestamps": asr.word_timestamps,
+        "vad_filter": asr.vad_filter,
+        "vad_parameters": {"min_silence_duration_ms": asr.vad_min_silence_ms},
+        "condition_on_previous_text": asr.condition_on_previous_text,
+    }
+
+
 def transcribe(audio: Audio, settings: Settings, on_progress: ProgressCallback | None = None) -> Transcript:
     """Transcribe ``audio`` in Dutch with word timestamps.
 
@@ -37,14 +51,7 @@ def transcribe(audio: Audio, settings: Settings, on_progress: ProgressCallback |
     asr = settings.asr
     resolved = resolve_model(settings)
     model = _load_whisper(resolved.path, asr.device, asr.compute_type, asr.cpu_threads)
-    options = {
-        "language": asr.language,
-        "beam_size": asr.beam_size,
-        "word_timestamps": asr.word_timestamps,
-        "vad_filter": asr.vad_filter,
-        "vad_parameters": {"min_silence_duration_ms": asr.vad_min_silence_ms},
-        "condition_on_previous_text": asr.condition_on_previous_text,
-    }
+    options = decode_options(asr)
     if asr.batched:
         from faster_whisper import BatchedInferencePipeline
 
@@ -53,23 +60,11 @@ def transcribe(audio: Audio, settings: Settings, on_progress: ProgressCallback |
         )
     else:
         raw_segments, _info = model.transcribe(audio.samples, **options)
-    segments: list[Segment] = []
-    for raw in raw_segments:
-        words = [
-            Word(
-                start=round(w.start, 3),
-                end=round(w.end, 3),
-                text=w.word.strip(),
-                probability=round(w.probability, 4),
-            )
-            for w in (raw.words or [])
-            if w.word.strip()
-        ]
-        segments.append(
-            Segment(start=round(raw.start, 3), end=round(raw.end, 3), text=raw.text.strip(), words=words)
-        )
-        if on_progress is not None:
-            on_progress(min(raw.end, audio.duration_s), audio.duration_s)
+    segments = _typed(raw_segments, audio.duration_s, on_progress)
+    if asr.recover_gaps.enabled:
+        from pipeline.transcribe.gaps import recover
+
+        segments = recover(model, audio.samples, segments, options, asr.recover_gaps)
     if on_progress is not None:
         on_progress(audio.duration_s, audio.duration_s)
     return Transcript(
@@ -78,3 +73,35 @@ def transcribe(audio: Audio, settings: Settings, on_progress: ProgressCallback |
         duration_s=round(audio.duration_s, 3),
         segments=segments,
     )
+
+
+def _typed(
+    raw_segments: Iterable[Any], duration_s: float, on_progress: ProgressCallback | None
+) -> list[Segment]:
+    """faster-whisper's segments as typed segments, reporting progress as they are decoded."""
+    segments: list[Segment] = []
+    for raw in raw_segments:
+        segments.append(typed_segment(raw))
+        if on_progress is not None:
+            on_progress(min(raw.end, duration_s), duration_s)
+    return segments
+
+
+def typed_segment(raw: Any, offset_s: float = 0.0, until_s: float | None = None) -> Segment:
+    """One faster-whisper segment as a :class:`Segment`, its times moved by ``offset_s`` (a clip
+    decoded on its own) and ended no later than ``until_s``."""
+
+    def end(value: float) -> float:
+        return round(min(offset_s + value, until_s) if until_s is not None else offset_s + value, 3)
+
+    words = [
+        Word(
+            start=round(offset_s + w.start, 3),
+            end=end(w.end),
+            text=w.word.strip(),
+            probability=round(w.probability, 4),
+        )
+        for w in (raw.words or [])
+        if w.word.strip()
+    ]
+    return Segment(start=round(offset_s + raw.start, 3), end=end(raw.end), text=raw.text.strip(), words=words)
