@@ -9,8 +9,7 @@ from shared_asr import audio_of, ground_truth, normalise, transcript_of
 
 from pipeline.settings import load_settings
 from pipeline.transcribe.gaps import Gap, recover, silent_gaps
-from pipeline.transcribe.model import resolve_model
-from pipeline.transcribe.whisper import _load_whisper, decode_options
+from pipeline.transcribe.whisper import Decoder
 from pipeline.types import Segment, Word
 
 TTS = "gesprek_tts.flac"
@@ -64,11 +63,15 @@ def test_a_dropped_stretch_is_decoded_again_with_the_real_model() -> None:
     real model and VAD, and leaves the words on either side alone."""
     settings = load_settings(environ={})
     kept = [s for s in transcript_of(TTS).segments if s.end <= DROPPED[0] or s.start >= DROPPED[1]]
-    model = _load_whisper(resolve_model(settings).path, "cpu", settings.asr.compute_type, 0)
-    audio = audio_of(TTS)
-    recovered = recover(model, audio.samples, kept, decode_options(settings.asr), settings.asr.recover_gaps)
+    decoder, audio = Decoder(settings), audio_of(TTS)
+    recovered = recover(audio.samples, kept, decoder, decoder.alone, 500, settings.asr.recover_gaps)
     again = normalise(_words_in(recovered, *DROPPED))
     assert "begrijp" in again and "precies" in again
+    # the joined pass's times are mapped back into the recording: every new word lies in the
+    # stretch cut out (the other gaps of this transcript were recovered already), not at its
+    # place in the joined audio
+    new = [w for seg in recovered if seg not in kept for w in seg.words]
+    assert new and all(DROPPED[0] <= w.start and w.end <= DROPPED[1] for w in new)
     assert [s for s in recovered if s.end <= DROPPED[0] or s.start >= DROPPED[1]] == kept
     assert all(a.start <= b.start for a, b in pairwise(recovered))
 
@@ -77,8 +80,7 @@ def test_a_dropped_stretch_is_decoded_again_with_the_real_model() -> None:
 def test_silence_and_noise_only_gaps_add_nothing() -> None:
     """A stretch of near-silence finds no speech, so nothing is decoded or added."""
     settings = load_settings(environ={})
-    model = _load_whisper(resolve_model(settings).path, "cpu", settings.asr.compute_type, 0)
-    audio = audio_of(TTS)
-    quiet = audio.samples[: 16000 * 6] * 0.0
+    decoder = Decoder(settings)
+    quiet = audio_of(TTS).samples[: 16000 * 6] * 0.0
     speech = [_segment((0.0, 0.5))]
-    assert recover(model, quiet, speech, decode_options(settings.asr), settings.asr.recover_gaps) == speech
+    assert recover(quiet, speech, decoder, decoder.alone, 500, settings.asr.recover_gaps) == speech

@@ -20,6 +20,8 @@ class GapRecoverySettings(Section):
     max_no_speech_prob: float = Field(0.6, ge=0, le=1)
     min_avg_logprob: float = -1.0
     max_compression_ratio: float = Field(2.4, gt=0)
+    min_word_probability: float = Field(0.5, ge=0, le=1)
+    separator_s: float = Field(1.0, gt=0)
 
 
 class AsrSettings(Section):

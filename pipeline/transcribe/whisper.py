@@ -12,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from pipeline.audio import Audio
 from pipeline.settings import Settings
 from pipeline.settings.asr import AsrSettings
@@ -43,32 +45,54 @@ def decode_options(asr: AsrSettings) -> dict[str, Any]:
     }
 
 
+class Decoder:
+    """The configured decoder of a transcription, and the sequential one that single gaps get."""
+
+    def __init__(self, settings: Settings) -> None:
+        from faster_whisper import BatchedInferencePipeline
+
+        asr = settings.asr
+        self.asr = asr
+        self.resolved = resolve_model(settings)
+        self.model = _load_whisper(self.resolved.path, asr.device, asr.compute_type, asr.cpu_threads)
+        self.options = decode_options(asr)
+        self.batched = BatchedInferencePipeline(model=self.model) if asr.batched else None
+
+    def __call__(self, samples: np.ndarray) -> Iterable[Any]:
+        """faster-whisper's segments of ``samples``, as configured (batched by default)."""
+        if self.batched is None:
+            return self.model.transcribe(samples, **self.options)[0]
+        return self.batched.transcribe(
+            samples,
+            batch_size=self.asr.batch_size,
+            without_timestamps=not self.asr.batched_timestamps,
+            **self.options,
+        )[0]
+
+    def alone(self, samples: np.ndarray) -> Iterable[Any]:
+        """Sequential decoding at temperature 0 only: an unsure gap is noise more often than speech,
+        and the fallback temperatures would decode it several times."""
+        return self.model.transcribe(samples, temperature=0.0, **self.options)[0]
+
+
 def transcribe(audio: Audio, settings: Settings, on_progress: ProgressCallback | None = None) -> Transcript:
     """Transcribe ``audio`` in Dutch with word timestamps.
 
     ``on_progress(done_s, total_s)`` is called after each segment, in audio seconds.
     """
     asr = settings.asr
-    resolved = resolve_model(settings)
-    model = _load_whisper(resolved.path, asr.device, asr.compute_type, asr.cpu_threads)
-    options = decode_options(asr)
-    if asr.batched:
-        from faster_whisper import BatchedInferencePipeline
-
-        raw_segments, _info = BatchedInferencePipeline(model=model).transcribe(
-            audio.samples, batch_size=asr.batch_size, without_timestamps=not asr.batched_timestamps, **options
-        )
-    else:
-        raw_segments, _info = model.transcribe(audio.samples, **options)
-    segments = _typed(raw_segments, audio.duration_s, on_progress)
-    if asr.recover_gaps.enabled:
+    decoder = Decoder(settings)
+    segments = _typed(decoder(audio.samples), audio.duration_s, on_progress)
+    if asr.recover_gaps.enabled and asr.word_timestamps:  # joined gaps are mapped back by word
         from pipeline.transcribe.gaps import recover
 
-        segments = recover(model, audio.samples, segments, options, asr.recover_gaps)
+        segments = recover(
+            audio.samples, segments, decoder, decoder.alone, asr.vad_min_silence_ms, asr.recover_gaps
+        )
     if on_progress is not None:
         on_progress(audio.duration_s, audio.duration_s)
     return Transcript(
-        model=resolved.identity,
+        model=decoder.resolved.identity,
         language=asr.language,
         duration_s=round(audio.duration_s, 3),
         segments=segments,
