@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from pipeline.settings.base import Section
 
@@ -22,6 +22,13 @@ class GapRecoverySettings(Section):
     max_compression_ratio: float = Field(2.4, gt=0)
     min_word_probability: float = Field(0.5, ge=0, le=1)
     separator_s: float = Field(1.0, gt=0)
+    alone_max_s: float = Field(30.0, gt=0)
+
+    @model_validator(mode="after")
+    def _gaps_survive_padding(self) -> GapRecoverySettings:
+        if self.min_gap_s <= 2 * self.edge_pad_s:
+            raise ValueError("asr.recover_gaps: min_gap_s must exceed twice edge_pad_s")
+        return self
 
 
 class AsrSettings(Section):

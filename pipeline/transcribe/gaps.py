@@ -85,12 +85,13 @@ class _Piece:
 
 
 def _joined(samples: np.ndarray, gaps: list[Gap], separator_s: float) -> tuple[np.ndarray, list[_Piece]]:
-    """The gaps' audio one after another, each followed by ``separator_s`` of silence (longer
-    than the VAD's minimum silence, so no chunk runs across two gaps without a pause)."""
+    """The gaps' audio one after another, each followed by ``separator_s`` of silence: longer
+    than the VAD's minimum silence, so each gap's speech stays its own VAD region (the decoder may
+    still pack regions of several gaps into one chunk, as it packs a recording's)."""
     silence = np.zeros(int(separator_s * SAMPLE_RATE), dtype=samples.dtype)
     parts, pieces, cursor = [], [], 0
     for gap in gaps:
-        audio = samples[int(gap.start * SAMPLE_RATE) : int(gap.end * SAMPLE_RATE)]
+        audio = _audio(samples, gap)
         pieces.append(_Piece(cursor / SAMPLE_RATE, gap))
         parts.extend((audio, silence))
         cursor += len(audio) + len(silence)
@@ -99,18 +100,24 @@ def _joined(samples: np.ndarray, gaps: list[Gap], separator_s: float) -> tuple[n
 
 def _unjoined(raw: Any, pieces: list[_Piece], limits: GapRecoverySettings) -> dict[Gap, list[Segment]]:
     """A segment of the joined audio as segments of the recording, per gap it has words in (split
-    where it crosses from one gap into the next). A part whose words are on average unsure is
+    where it crosses from one gap into the next).
+
+    A word belongs to the piece its midpoint falls in (faster-whisper places words back into
+    their VAD region by the midpoint too, so a start can fall in the separator before it); a word
+    whose midpoint lies in a separator is dropped. A part whose words are on average unsure is
     left empty: in a batch the segment scores belong to the whole chunk, the word probabilities
-    to the part."""
+    to the part.
+    """
     starts = [piece.joined_start for piece in pieces]
     by_piece: dict[int, list[Word]] = {}
     for w in raw.words or []:
-        if not w.word.strip():
-            continue
-        index = max(0, int(np.searchsorted(starts, w.start, side="right")) - 1)
+        middle = (w.start + w.end) / 2
+        index = int(np.searchsorted(starts, middle, side="right")) - 1  # the first piece starts at 0
         piece = pieces[index]
         offset = piece.gap.start - piece.joined_start
-        start = min(offset + w.start, piece.gap.end)
+        if not w.word.strip() or offset + middle > piece.gap.end:
+            continue
+        start = min(max(offset + w.start, piece.gap.start), piece.gap.end)
         word = Word(
             start=round(start, 3),
             end=round(min(max(offset + w.end, start), piece.gap.end), 3),
@@ -120,12 +127,35 @@ def _unjoined(raw: Any, pieces: list[_Piece], limits: GapRecoverySettings) -> di
         by_piece.setdefault(index, []).append(word)
     out: dict[Gap, list[Segment]] = {}
     for index, words in by_piece.items():
-        if np.mean([w.probability for w in words]) < limits.min_word_probability:
-            out.setdefault(pieces[index].gap, [])  # heard, but not trusted
+        parts = out.setdefault(pieces[index].gap, [])  # heard, even when not trusted
+        if _sure(words, limits):
+            parts.append(_segment_of(words))
+    return out
+
+
+def _segment_of(words: list[Word]) -> Segment:
+    return Segment(start=words[0].start, end=words[-1].end, text=" ".join(w.text for w in words), words=words)
+
+
+def _sure(words: list[Word], limits: GapRecoverySettings) -> bool:
+    """Whether these words of one gap are on average at least ``min_word_probability`` sure."""
+    return bool(words) and float(np.mean([w.probability for w in words])) >= limits.min_word_probability
+
+
+def _split_at(segments: list[Segment], gaps: list[Gap]) -> list[Segment]:
+    """Segments that span a recovered gap, cut in two there, so that the recovered words fall
+    between their parts and the transcript's words stay in time order."""
+    out: list[Segment] = []
+    for segment in segments:
+        parts: list[list[Word]] = [[]]
+        for word in segment.words:
+            if parts[-1] and any(parts[-1][-1].end <= gap.start and word.start >= gap.end for gap in gaps):
+                parts.append([])
+            parts[-1].append(word)
+        if len(parts) == 1:
+            out.append(segment)
             continue
-        text = " ".join(w.text for w in words)
-        segment = Segment(start=words[0].start, end=words[-1].end, text=text, words=words)
-        out.setdefault(pieces[index].gap, []).append(segment)
+        out.extend(_segment_of(words) for words in parts)
     return out
 
 
@@ -143,14 +173,15 @@ def recover(
     chunks it with its VAD as it chunked the recording): 75 gaps of a 60-minute recording held
     333 s of speech, about 12 windows joined against 75 one by one. A gap that pass returns
     nothing for (its chunk ended early again) is decoded alone by ``sequential``, at
-    temperature 0 with its own VAD.
+    temperature 0 with its own VAD, when it fits ``alone_max_s`` (a longer one, such as a whole
+    recording the first pass returned nothing for, would cost a full pass more). A segment of the
+    first pass that a recovered gap lies inside is cut at it, so words stay in time order.
     """
     duration_s = len(samples) / SAMPLE_RATE
     gaps = [
         gap
         for gap in silent_gaps(segments, duration_s, limits.min_gap_s, limits.edge_pad_s)
-        if speech_seconds(samples[int(gap.start * SAMPLE_RATE) : int(gap.end * SAMPLE_RATE)], min_silence_ms)
-        >= limits.min_speech_s
+        if speech_seconds(_audio(samples, gap), min_silence_ms) >= limits.min_speech_s
     ]
     if not gaps:
         return segments
@@ -164,13 +195,20 @@ def recover(
             for gap, pieces_found in parts.items():
                 found.setdefault(gap, []).extend(pieces_found)
     for gap in gaps:
-        if gap in heard:
+        if gap in heard or gap.end - gap.start > limits.alone_max_s:
             continue
-        audio = samples[int(gap.start * SAMPLE_RATE) : int(gap.end * SAMPLE_RATE)]
-        found[gap] = [
+        typed = [
             typed_segment(raw, gap.start, gap.end)
-            for raw in sequential(audio)
-            if _confident(raw, limits) and raw.text.strip()
+            for raw in sequential(_audio(samples, gap))
+            if _confident(raw, limits)
         ]
-    recovered = [segment for parts in found.values() for segment in parts]
-    return sorted([*segments, *recovered], key=lambda segment: segment.start)
+        found[gap] = [segment for segment in typed if segment.text and _sure(segment.words, limits)]
+    recovered = {gap: parts for gap, parts in found.items() if parts}
+    kept = _split_at(segments, list(recovered))
+    return sorted(
+        [*kept, *(s for parts in recovered.values() for s in parts)], key=lambda segment: segment.start
+    )
+
+
+def _audio(samples: np.ndarray, gap: Gap) -> np.ndarray:
+    return samples[int(gap.start * SAMPLE_RATE) : int(gap.end * SAMPLE_RATE)]

@@ -83,7 +83,9 @@ def transcribe(audio: Audio, settings: Settings, on_progress: ProgressCallback |
     asr = settings.asr
     decoder = Decoder(settings)
     segments = _typed(decoder(audio.samples), audio.duration_s, on_progress)
-    if asr.recover_gaps.enabled and asr.word_timestamps:  # joined gaps are mapped back by word
+    # only batched decoding drops a chunk's tail (sequential decoding seeks on); joined gaps are
+    # mapped back by their words' times
+    if asr.recover_gaps.enabled and asr.batched and asr.word_timestamps:
         from pipeline.transcribe.gaps import recover
 
         segments = recover(
