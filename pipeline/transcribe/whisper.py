@@ -7,6 +7,7 @@ sequentially, and a lower WER on Dutch TTS.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -113,21 +114,18 @@ def _typed(
     return segments
 
 
-def typed_segment(raw: Any, offset_s: float = 0.0, until_s: float | None = None) -> Segment:
+def typed_segment(raw: Any, offset_s: float = 0.0, until_s: float = math.inf) -> Segment:
     """One faster-whisper segment as a :class:`Segment`, its times moved by ``offset_s`` (a clip
     decoded on its own) and ended no later than ``until_s``."""
-
-    def end(value: float) -> float:
-        return round(min(offset_s + value, until_s) if until_s is not None else offset_s + value, 3)
-
     words = [
         Word(
             start=round(offset_s + w.start, 3),
-            end=end(w.end),
+            end=round(min(offset_s + w.end, until_s), 3),
             text=w.word.strip(),
             probability=round(w.probability, 4),
         )
         for w in (raw.words or [])
         if w.word.strip()
     ]
-    return Segment(start=round(offset_s + raw.start, 3), end=end(raw.end), text=raw.text.strip(), words=words)
+    end = round(min(offset_s + raw.end, until_s), 3)
+    return Segment(start=round(offset_s + raw.start, 3), end=end, text=raw.text.strip(), words=words)
